@@ -96,3 +96,16 @@ export const STATUS_LABEL: Record<string, string> = {
 export function label(value: string): string {
   return STATUS_LABEL[value] ?? value.replace(/_/g, ' ');
 }
+
+/**
+ * Remove what XML 1.0 cannot carry at all (C0 controls other than tab/LF/CR, lone surrogates,
+ * U+FFFE/U+FFFF), so that a feed or SVG stays well-formed whatever an incident file holds.
+ */
+export function stripInvalidXmlChars(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+}
+
+/** Escape text for XML content and attributes, dropping characters XML 1.0 forbids. */
+export function xmlText(s: string): string {
+  return escapeXml(stripInvalidXmlChars(s));
+}

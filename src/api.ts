@@ -1,0 +1,358 @@
+/**
+ * The JSON API: Atlassian Statuspage's public API v2 (same paths, field names and value sets, so
+ * that existing clients, widgets and aggregators read the site unchanged) and our own
+ * `api/incidents.json` / `api/services.json` with every field and derived figure.
+ *
+ * Every file is `JSON.stringify(value, null, 2)` plus a newline. Ids are stable: an incident's id is
+ * its slug, a component's id its service id, a group's id `group-<slug of its name>`, an update's id
+ * `<incident id>-<index of the entry in the timeline>`.
+ */
+
+import type { ComponentStatus, IncidentView, OutputFile, ServiceView, Severity, SiteModel, TimelineEntry } from './model.js';
+import { isoUtc } from './format.js';
+import { dateToMs, incidentUpdatedAt, siteUrl, worse } from './site.js';
+
+/** Statuspage lists this many incidents / maintenances in its list endpoints. */
+export const STATUSPAGE_LIMIT = 50;
+
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statuspage v2
+
+export type StatuspageImpact = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+
+/** Incident impact in Statuspage's words (notice → none). */
+export const STATUSPAGE_IMPACT: Record<Severity, StatuspageImpact> = {
+  critical: 'critical',
+  major: 'major',
+  minor: 'minor',
+  notice: 'none',
+  maintenance: 'maintenance',
+};
+
+function slug(text: string, fallback: string): string {
+  return (
+    text
+      .normalize('NFKD')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || fallback
+  );
+}
+
+/** Deterministic ids for groups, unique against the service ids and each other (config order decides suffixes). */
+export function groupIds(model: SiteModel): Map<string, string> {
+  const taken = new Set(model.config.services.map((s) => s.id));
+  const ids = new Map<string, string>();
+  for (const group of model.groups) {
+    if (group.name === null || ids.has(group.name)) continue;
+    const base = `group-${slug(group.name, 'unnamed')}`;
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.add(id);
+    ids.set(group.name, id);
+  }
+  return ids;
+}
+
+function pageObject(model: SiteModel) {
+  const { config } = model;
+  return {
+    id: slug(config.title, 'page'),
+    name: config.title,
+    url: config.baseUrl ?? config.basePath,
+    time_zone: config.timezone,
+    updated_at: isoUtc(model.now),
+  };
+}
+
+interface Context {
+  model: SiteModel;
+  pageId: string;
+  groupIds: Map<string, string>;
+  services: Map<string, ServiceView>;
+  /** component id → position, created/updated instants */
+  positions: Map<string, number>;
+}
+
+function context(model: SiteModel): Context {
+  const ids = groupIds(model);
+  const positions = new Map<string, number>();
+  let position = 1;
+  for (const group of model.groups) {
+    if (group.name !== null) positions.set(ids.get(group.name)!, position++);
+    for (const s of group.services) positions.set(s.id, position++);
+  }
+  return {
+    model,
+    pageId: slug(model.config.title, 'page'),
+    groupIds: ids,
+    services: new Map(model.services.map((s) => [s.id, s] as const)),
+    positions,
+  };
+}
+
+/** created_at / updated_at of a component: `since` (else its first incident, else now) and its latest change. */
+function componentTimes(ctx: Context, services: ServiceView[]): { created: number; updated: number } {
+  const { model } = ctx;
+  let created = Infinity;
+  let updated = -Infinity;
+  for (const s of services) {
+    const since = dateToMs(s.since);
+    if (since !== null) created = Math.min(created, since);
+    for (const id of s.incidentIds) {
+      const i = model.byId.get(id);
+      if (!i) continue;
+      if (since === null) created = Math.min(created, i.started);
+      for (const t of [i.started, i.resolved]) if (t !== undefined && t <= model.now) updated = Math.max(updated, t);
+    }
+  }
+  if (created === Infinity) created = model.now;
+  if (updated === -Infinity || updated < created) updated = created;
+  return { created, updated };
+}
+
+function componentObject(ctx: Context, service: ServiceView) {
+  const { created, updated } = componentTimes(ctx, [service]);
+  return {
+    id: service.id,
+    name: service.name,
+    status: service.status,
+    created_at: isoUtc(created),
+    updated_at: isoUtc(updated),
+    position: ctx.positions.get(service.id) ?? 0,
+    description: service.description ?? null,
+    showcase: true,
+    start_date: service.since ?? null,
+    group_id: service.group ? (ctx.groupIds.get(service.group) ?? null) : null,
+    page_id: ctx.pageId,
+    group: false,
+    only_show_if_degraded: false,
+  };
+}
+
+function groupObject(ctx: Context, name: string, services: ServiceView[]) {
+  const id = ctx.groupIds.get(name)!;
+  const { created, updated } = componentTimes(ctx, services);
+  return {
+    id,
+    name,
+    status: services.reduce<ComponentStatus>((w, s) => worse(w, s.status), 'operational'),
+    created_at: isoUtc(created),
+    updated_at: isoUtc(updated),
+    position: ctx.positions.get(id) ?? 0,
+    description: null,
+    showcase: false,
+    start_date: null,
+    group_id: null,
+    page_id: ctx.pageId,
+    group: true,
+    only_show_if_degraded: false,
+    components: services.map((s) => s.id),
+  };
+}
+
+/** All components in display order: each group (itself a component) followed by its members. */
+function components(ctx: Context) {
+  const seen = new Set<string>();
+  const list: unknown[] = [];
+  for (const group of ctx.model.groups) {
+    if (group.name !== null && !seen.has(group.name)) {
+      seen.add(group.name);
+      list.push(groupObject(ctx, group.name, group.services));
+    }
+    for (const s of group.services) list.push(componentObject(ctx, s));
+  }
+  return list;
+}
+
+function incidentUpdates(ctx: Context, incident: IncidentView) {
+  const { model } = ctx;
+  const indexed = incident.timeline
+    .map((entry: TimelineEntry, index: number) => ({ entry, index }))
+    .filter(({ entry }) => entry.status !== undefined)
+    .sort((a, b) => b.entry.at - a.entry.at || b.index - a.index);
+  const updates = indexed.map(({ entry, index }) => ({
+    id: `${incident.id}-${index}`,
+    status: entry.status!,
+    body: entry.text,
+    incident_id: incident.id,
+    created_at: isoUtc(entry.at),
+    updated_at: isoUtc(entry.at),
+    display_at: isoUtc(entry.at),
+    affected_components: null,
+    deliver_notifications: false,
+  }));
+  if (updates.length > 0) return updates;
+  // Clients read incident_updates[0]; an incident without status updates gets one from its summary.
+  const at = isoUtc(incidentUpdatedAt(incident, model.now));
+  return [
+    {
+      id: `${incident.id}-summary`,
+      status: incident.status,
+      body: incident.summary,
+      incident_id: incident.id,
+      created_at: at,
+      updated_at: at,
+      display_at: at,
+      affected_components: null,
+      deliver_notifications: false,
+    },
+  ];
+}
+
+function firstAt(incident: IncidentView, status: string): number | null {
+  let first: number | null = null;
+  for (const e of incident.timeline) if (e.status === status && (first === null || e.at < first)) first = e.at;
+  return first;
+}
+
+/** A Statuspage incident (or scheduled maintenance, with `scheduled_for` / `scheduled_until`). */
+function incidentObject(ctx: Context, incident: IncidentView) {
+  const { model } = ctx;
+  const created = incident.updates.reduce((min, u) => Math.min(min, u.at), incident.started);
+  const monitoring = firstAt(incident, 'monitoring');
+  const done = incident.isMaintenance ? incident.status === 'completed' : incident.resolved !== undefined;
+  const obj = {
+    id: incident.id,
+    name: incident.title,
+    status: incident.status,
+    created_at: isoUtc(created),
+    updated_at: isoUtc(incidentUpdatedAt(incident, model.now)),
+    monitoring_at: monitoring === null ? null : isoUtc(monitoring),
+    resolved_at: done && incident.resolved !== undefined ? isoUtc(incident.resolved) : null,
+    impact: STATUSPAGE_IMPACT[incident.severity],
+    shortlink: siteUrl(model.config, incident.path),
+    started_at: isoUtc(incident.started),
+    page_id: ctx.pageId,
+    incident_updates: incidentUpdates(ctx, incident),
+    components: incident.services
+      .map((s) => ctx.services.get(s.id))
+      .filter((s): s is ServiceView => s !== undefined)
+      .map((s) => componentObject(ctx, s)),
+  };
+  if (!incident.isMaintenance) return obj;
+  return {
+    ...obj,
+    scheduled_for: isoUtc(incident.started),
+    scheduled_until: incident.resolved === undefined ? null : isoUtc(incident.resolved),
+  };
+}
+
+/** Every Statuspage v2 file under `api/v2/`. */
+export function renderStatuspage(model: SiteModel): OutputFile[] {
+  const ctx = context(model);
+  const page = pageObject(model);
+  const status = { indicator: model.overall.indicator, description: model.overall.description };
+  const incidents = model.incidents.filter((i) => !i.isMaintenance);
+  const maintenance = model.incidents.filter((i) => i.isMaintenance);
+  const unresolved = model.active.map((i) => incidentObject(ctx, i));
+  const upcoming = model.maintenanceUpcoming.map((i) => incidentObject(ctx, i));
+  const active = model.maintenanceActive.map((i) => incidentObject(ctx, i));
+  const comps = components(ctx);
+  const file = (path: string, value: unknown): OutputFile => ({ path: `api/v2/${path}`, content: toJson(value) });
+  return [
+    file('summary.json', { page, components: comps, incidents: unresolved, scheduled_maintenances: [...active, ...upcoming], status }),
+    file('status.json', { page, status }),
+    file('components.json', { page, components: comps }),
+    file('incidents.json', { page, incidents: incidents.slice(0, STATUSPAGE_LIMIT).map((i) => incidentObject(ctx, i)) }),
+    file('incidents/unresolved.json', { page, incidents: unresolved }),
+    file('scheduled-maintenances.json', {
+      page,
+      scheduled_maintenances: maintenance.slice(0, STATUSPAGE_LIMIT).map((i) => incidentObject(ctx, i)),
+    }),
+    file('scheduled-maintenances/upcoming.json', { page, scheduled_maintenances: upcoming }),
+    file('scheduled-maintenances/active.json', { page, scheduled_maintenances: active }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Our own API
+
+const iso = (ms: number | undefined | null): string | null => (ms === undefined || ms === null ? null : isoUtc(ms));
+
+/** One published incident with every field, normalized (ISO UTC strings, snake_case, nulls for absent values). */
+export function incidentRecord(model: SiteModel, incident: IncidentView) {
+  const names = new Map(model.config.services.map((s) => [s.id, s.name] as const));
+  return {
+    id: incident.id,
+    url: siteUrl(model.config, incident.path),
+    path: incident.path,
+    file: incident.file,
+    title: incident.title,
+    summary: incident.summary,
+    severity: incident.severity,
+    status: incident.status,
+    ongoing: incident.ongoing,
+    upcoming: incident.upcoming,
+    maintenance: incident.isMaintenance,
+    draft: incident.draft,
+    started: isoUtc(incident.started),
+    detected: iso(incident.detected),
+    mitigated: iso(incident.mitigated),
+    resolved: iso(incident.resolved),
+    updated: isoUtc(incidentUpdatedAt(incident, model.now)),
+    duration_ms: incident.durationMs,
+    time_to_detect_ms: incident.timeToDetectMs,
+    time_to_mitigate_ms: incident.timeToMitigateMs,
+    services: incident.services.map((s) => ({ id: s.id, name: names.get(s.id) ?? s.id, impact: s.impact })),
+    timeline: incident.timeline.map((e) => ({ at: isoUtc(e.at), text: e.text, status: e.status ?? null })),
+    root_cause: incident.rootCause ?? null,
+    contributing_factors: incident.contributingFactors,
+    actions: incident.actions.map((a) => ({
+      title: a.title,
+      status: a.status,
+      owner: a.owner ?? null,
+      due: a.due ?? null,
+      priority: a.priority ?? null,
+      kind: a.kind ?? null,
+      link: a.link ?? null,
+    })),
+    tags: incident.tags,
+    authors: incident.authors,
+    timezone: incident.timezone,
+    body: incident.body,
+    previous_id: incident.prevId,
+    next_id: incident.nextId,
+  };
+}
+
+/** One service with its current status and uptime figures. */
+export function serviceRecord(model: SiteModel, service: ServiceView) {
+  return {
+    id: service.id,
+    name: service.name,
+    group: service.group ?? null,
+    description: service.description ?? null,
+    since: service.since ?? null,
+    url: siteUrl(model.config, `services/${service.id}/`),
+    status: service.status,
+    uptime_percent: service.uptimePercent,
+    days: service.days.map((d) => ({ date: d.date, downtime_minutes: d.downtimeMinutes, worst: d.worst, incidents: d.incidents })),
+    monthly: service.monthly.map((m) => ({ month: m.month, uptime_percent: m.uptimePercent, downtime_minutes: m.downtimeMinutes })),
+    incidents: service.incidentIds,
+  };
+}
+
+export function renderApi(model: SiteModel): OutputFile[] {
+  const generated = isoUtc(model.now);
+  return [
+    ...renderStatuspage(model),
+    {
+      path: 'api/incidents.json',
+      content: toJson({ generated_at: generated, incidents: model.incidents.map((i) => incidentRecord(model, i)) }),
+    },
+    {
+      path: 'api/services.json',
+      content: toJson({
+        generated_at: generated,
+        uptime_days: model.config.uptimeDays,
+        overall: model.overall,
+        services: model.services.map((s) => serviceRecord(model, s)),
+      }),
+    },
+  ];
+}

@@ -1,0 +1,140 @@
+/**
+ * The file-system edge: find incident files under `incidents/` and read them as UTF-8, safely.
+ * Never follows a link out of the root, never walks a loop, never reads a huge file, never throws for bad files:
+ * every problem is one diagnostic for that path.
+ */
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from './model.js';
+
+export const INCIDENTS_DIR = 'incidents';
+/** Largest incident file accepted, in bytes. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+export interface SourceFile {
+  /** Relative to the root, forward slashes. */
+  file: string;
+  text: string;
+}
+
+function rel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+function fileDiagnostic(file: string, rule: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  const d: Diagnostic = { file, line: 1, column: 1, severity, rule, message };
+  if (hint) d.hint = hint;
+  return d;
+}
+
+function isInside(parent: string, child: string): boolean {
+  const r = path.relative(parent, child);
+  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
+}
+
+/** List the incident files (sorted, relative paths) and diagnostics for what could not be walked. */
+export async function findIncidentFiles(root: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+  const files: string[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const realRoot = await realpath(root);
+  const top = path.join(root, INCIDENTS_DIR);
+  const visited = new Set<string>();
+
+  async function walk(dir: string): Promise<void> {
+    let real: string;
+    try {
+      real = await realpath(dir);
+    } catch {
+      return;
+    }
+    if (visited.has(real)) {
+      diagnostics.push(fileDiagnostic(rel(root, dir), 'symlink-loop', `the folder is a link back to a folder already read (${rel(realRoot, real) || '.'}); skipped it`, 'remove the symbolic link', 'warning'));
+      return;
+    }
+    visited.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      diagnostics.push(fileDiagnostic(rel(root, dir), 'file-unreadable', `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+      const abs = path.join(dir, entry.name);
+      const relative = rel(root, abs);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = await realpath(abs);
+        } catch {
+          diagnostics.push(fileDiagnostic(relative, 'file-unreadable', 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
+          continue;
+        }
+        if (!isInside(realRoot, target)) {
+          diagnostics.push(fileDiagnostic(relative, 'symlink-outside-root', 'the symbolic link points outside the project; refusing to read it', 'copy the file into incidents/ instead of linking to it'));
+          continue;
+        }
+        const s = await stat(target).catch(() => null);
+        isDir = !!s?.isDirectory();
+        isFile = !!s?.isFile();
+      }
+      if (isDir) {
+        await walk(abs);
+      } else if (isFile && entry.name.toLowerCase().endsWith('.md')) {
+        files.push(relative);
+      }
+    }
+  }
+
+  const s = await lstat(top).catch(() => null);
+  if (s) await walk(top);
+  files.sort();
+  return { files, diagnostics };
+}
+
+/** Read one file as UTF-8 text with the size limit; a problem is a diagnostic. */
+export async function readSource(root: string, file: string): Promise<SourceFile | Diagnostic> {
+  const abs = path.join(root, file);
+  let bytes: Buffer;
+  try {
+    const s = await stat(abs);
+    if (!s.isFile()) return fileDiagnostic(file, 'file-unreadable', 'expected a file; found a folder or a special file');
+    if (s.size > MAX_FILE_BYTES) {
+      return fileDiagnostic(file, 'file-too-large', `the file is ${s.size} bytes; incident files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, 'move attachments and logs out of the postmortem and link to them');
+    }
+    bytes = await readFile(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fileDiagnostic(file, 'file-unreadable', `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
+  }
+  return decode(file, bytes);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const looseUtf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Decode UTF-8 strictly; an invalid byte is one diagnostic pointing at its line and column. */
+export function decode(file: string, bytes: Uint8Array): SourceFile | Diagnostic {
+  try {
+    return { file, text: strictUtf8.decode(bytes) };
+  } catch {
+    const loose = looseUtf8.decode(bytes);
+    const bad = loose.indexOf('\uFFFD');
+    const before = loose.slice(0, Math.max(0, bad));
+    const line = before.split('\n').length;
+    const column = bad - (before.lastIndexOf('\n') + 1) + 1;
+    return {
+      file,
+      line,
+      column,
+      severity: 'error',
+      rule: 'file-encoding',
+      message: 'the file is not valid UTF-8; expected UTF-8 text (a BOM is fine)',
+      hint: 'save the file as UTF-8 in your editor',
+    };
+  }
+}

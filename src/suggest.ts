@@ -1,0 +1,37 @@
+import leven from 'leven';
+
+/** The closest candidate to `input`, if it is close enough to be a plausible typo. */
+export function closest(input: string, candidates: readonly string[]): string | undefined {
+  const needle = input.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = c.toLowerCase() === needle ? 0 : leven(needle, c.toLowerCase());
+    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  if (best === undefined) return undefined;
+  const limit = Math.max(1, Math.min(3, Math.floor(Math.max(input.length, best.length) / 3)));
+  if (bestDistance <= limit) return best;
+  // A zone typed without its region ("Paris" for "Europe/Paris").
+  const bySuffix = candidates.find((c) => c.toLowerCase().endsWith(`/${needle}`));
+  return bySuffix;
+}
+
+export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
+  const c = closest(input, candidates);
+  return c !== undefined && c !== input ? `did you mean "${c}"?` : undefined;
+}
+
+/** A slug made from any text: lowercase ASCII letters and digits separated by single hyphens. */
+export function slugify(text: string, max = 100): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return s.slice(0, max).replace(/-+$/, '');
+}
