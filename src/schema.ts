@@ -133,12 +133,9 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
 };
 
 export function incidentJsonSchema(): object {
-  return {
-    ...z.toJSONSchema(incidentSchema, { target: 'draft-7' }),
-    $id: 'https://postmortem.dev/schema/incident.schema.json',
-  };
+  return z.toJSONSchema(incidentSchema, { target: 'draft-7' });
 }
 
 export function siteJsonSchema(): object {
-  return { ...z.toJSONSchema(siteSchema, { target: 'draft-7' }), $id: 'https://postmortem.dev/schema/site.schema.json' };
+  return z.toJSONSchema(siteSchema, { target: 'draft-7' });
 }
