@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Diagnostic, Incident, IncidentHtml, SiteConfig, ValidationResult } from './model.js';
 import { CONFIG_FILE, loadConfig } from './config.js';
 import { findIncidentFiles, readSource } from './files.js';
@@ -51,41 +52,84 @@ export async function readConfigText(root: string): Promise<string> {
   }
 }
 
-export async function loadProject(root: string, opts: LoadOptions): Promise<ProjectResult> {
-  const configText = await readConfigText(root);
-  const sources = new Map<string, string>([[CONFIG_FILE, configText]]);
-  const { config, diagnostics: configDiagnostics } = loadConfig(configText);
-  const diagnostics: Diagnostic[] = [...configDiagnostics];
-  const { files, diagnostics: walkDiagnostics } = await findIncidentFiles(root);
-  diagnostics.push(...walkDiagnostics, ...checkAcrossFiles(files));
+/** What one incident file yields: its diagnostics and, when valid, the incident and its HTML. */
+export interface FileResult {
+  file: string;
+  /** The text read (absent when the file could not be read or decoded). */
+  text?: string;
+  incident: Incident | null;
+  diagnostics: Diagnostic[];
+  html?: IncidentHtml;
+}
 
+export interface FileContext {
+  config: SiteConfig | null;
+  now: number;
+  drafts: boolean;
+  /** Render HTML for valid incidents. */
+  html: boolean;
+  /** HTML already rendered, by content hash: a file whose text did not change is not rendered again. */
+  htmlCache?: Map<string, IncidentHtml>;
+}
+
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/** Parse, validate and (optionally) render one incident file. Pure but for the optional cache. */
+export function processSource(file: string, text: string, ctx: FileContext): FileResult {
+  const hash = ctx.html && ctx.htmlCache ? contentHash(text) : undefined;
+  const cached = hash !== undefined ? ctx.htmlCache!.get(hash) : undefined;
+  const doc = parseIncidentText(file, text);
+  if (!ctx.config) return { file, text, incident: null, diagnostics: doc.diagnostics };
+  const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts });
+  const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
+  if (result.incident && ctx.html) {
+    out.html = cached ?? renderIncidentHtml(result.incident, doc.tree);
+    if (hash !== undefined && !cached) ctx.htmlCache!.set(hash, out.html);
+  }
+  return out;
+}
+
+/** Put per-file results together: cross-file rules, sorted diagnostics, the incidents and their HTML. */
+export function assemble(
+  config: SiteConfig | null,
+  configText: string,
+  configDiagnostics: readonly Diagnostic[],
+  walkDiagnostics: readonly Diagnostic[],
+  results: readonly FileResult[],
+): ProjectResult {
+  const sorted = [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const sources = new Map<string, string>([[CONFIG_FILE, configText]]);
+  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...checkAcrossFiles(sorted.map((r) => r.file))];
   const incidents: Incident[] = [];
   const html = new Map<string, IncidentHtml>();
-  const texts = await readAll(root, files);
-  for (const [i, file] of files.entries()) {
-    const source = texts[i]!;
-    if (!('text' in source)) {
-      diagnostics.push(source);
-      continue;
-    }
-    sources.set(file, source.text);
-    const doc = parseIncidentText(file, source.text);
-    if (!config) {
-      diagnostics.push(...doc.diagnostics);
-      continue;
-    }
-    const result = validateDocument(doc, { config, now: opts.now, drafts: opts.drafts ?? false });
-    diagnostics.push(...result.diagnostics);
-    if (result.incident) {
-      incidents.push(result.incident);
-      if (opts.html) html.set(result.incident.id, renderIncidentHtml(result.incident, doc.tree));
+  for (const r of sorted) {
+    if (r.text !== undefined) sources.set(r.file, r.text);
+    diagnostics.push(...r.diagnostics);
+    if (r.incident) {
+      incidents.push(r.incident);
+      if (r.html) html.set(r.incident.id, r.html);
     }
   }
-  return { config: config as SiteConfig | null, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: files.length, sources, html };
+  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html };
+}
+
+export async function loadProject(root: string, opts: LoadOptions): Promise<ProjectResult> {
+  const configText = await readConfigText(root);
+  const { config, diagnostics: configDiagnostics } = loadConfig(configText);
+  const { files, diagnostics: walkDiagnostics } = await findIncidentFiles(root);
+  const texts = await readAll(root, files);
+  const ctx: FileContext = { config, now: opts.now, drafts: opts.drafts ?? false, html: opts.html ?? false };
+  const results = files.map((file, i): FileResult => {
+    const source = texts[i]!;
+    return 'text' in source ? processSource(file, source.text, ctx) : { file, incident: null, diagnostics: [source] };
+  });
+  return assemble(config, configText, configDiagnostics, walkDiagnostics, results);
 }
 
 /** Read files with bounded concurrency, keeping their order. */
-async function readAll(root: string, files: string[]) {
+export async function readAll(root: string, files: readonly string[]) {
   const out: Awaited<ReturnType<typeof readSource>>[] = new Array(files.length);
   let next = 0;
   const worker = async () => {
