@@ -9,15 +9,11 @@
  */
 
 import type { ComponentStatus, IncidentView, OutputFile, ServiceView, Severity, SiteModel, TimelineEntry } from './model.js';
-import { isoUtc } from './format.js';
+import { isoUtc, slugify, toJson } from './format.js';
 import { dateToMs, incidentUpdatedAt, siteUrl, worse } from './site.js';
 
 /** Statuspage lists this many incidents / maintenances in its list endpoints. */
 export const STATUSPAGE_LIMIT = 50;
-
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Statuspage v2
@@ -33,23 +29,13 @@ export const STATUSPAGE_IMPACT: Record<Severity, StatuspageImpact> = {
   maintenance: 'maintenance',
 };
 
-function slug(text: string, fallback: string): string {
-  return (
-    text
-      .normalize('NFKD')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || fallback
-  );
-}
-
 /** Deterministic ids for groups, unique against the service ids and each other (config order decides suffixes). */
 export function groupIds(model: SiteModel): Map<string, string> {
   const taken = new Set(model.config.services.map((s) => s.id));
   const ids = new Map<string, string>();
   for (const group of model.groups) {
     if (group.name === null || ids.has(group.name)) continue;
-    const base = `group-${slug(group.name, 'unnamed')}`;
+    const base = `group-${slugify(group.name, 'unnamed')}`;
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     taken.add(id);
@@ -61,7 +47,7 @@ export function groupIds(model: SiteModel): Map<string, string> {
 function pageObject(model: SiteModel) {
   const { config } = model;
   return {
-    id: slug(config.title, 'page'),
+    id: slugify(config.title, 'page'),
     name: config.title,
     url: config.baseUrl ?? config.basePath,
     time_zone: config.timezone,
@@ -88,14 +74,17 @@ function context(model: SiteModel): Context {
   }
   return {
     model,
-    pageId: slug(model.config.title, 'page'),
+    pageId: slugify(model.config.title, 'page'),
     groupIds: ids,
     services: new Map(model.services.map((s) => [s.id, s] as const)),
     positions,
   };
 }
 
-/** created_at / updated_at of a component: `since` (else its first incident, else now) and its latest change. */
+/**
+ * created_at / updated_at of a component: `since` (else its first incident that has started, else
+ * now) and its latest change (the latest start or end, not later than now, of its incidents).
+ */
 function componentTimes(ctx: Context, services: ServiceView[]): { created: number; updated: number } {
   const { model } = ctx;
   let created = Infinity;
@@ -106,12 +95,12 @@ function componentTimes(ctx: Context, services: ServiceView[]): { created: numbe
     for (const id of s.incidentIds) {
       const i = model.byId.get(id);
       if (!i) continue;
-      if (since === null) created = Math.min(created, i.started);
+      if (since === null && i.started <= model.now) created = Math.min(created, i.started);
       for (const t of [i.started, i.resolved]) if (t !== undefined && t <= model.now) updated = Math.max(updated, t);
     }
   }
   if (created === Infinity) created = model.now;
-  if (updated === -Infinity || updated < created) updated = created;
+  if (updated < created) updated = created;
   return { created, updated };
 }
 
@@ -169,8 +158,14 @@ function components(ctx: Context) {
   return list;
 }
 
+/** created_at / updated_at of an incident: its first status update or start, its latest change; never later than now. */
+function incidentTimes(incident: IncidentView, now: number): { created: number; updated: number } {
+  const first = incident.updates.reduce((min, u) => Math.min(min, u.at), incident.started);
+  const created = Math.min(first, now);
+  return { created, updated: Math.max(created, Math.min(incidentUpdatedAt(incident, now), now)) };
+}
+
 function incidentUpdates(ctx: Context, incident: IncidentView) {
-  const { model } = ctx;
   const indexed = incident.timeline
     .map((entry: TimelineEntry, index: number) => ({ entry, index }))
     .filter(({ entry }) => entry.status !== undefined)
@@ -188,7 +183,7 @@ function incidentUpdates(ctx: Context, incident: IncidentView) {
   }));
   if (updates.length > 0) return updates;
   // Clients read incident_updates[0]; an incident without status updates gets one from its summary.
-  const at = isoUtc(incidentUpdatedAt(incident, model.now));
+  const at = isoUtc(incidentTimes(incident, ctx.model.now).updated);
   return [
     {
       id: `${incident.id}-summary`,
@@ -213,7 +208,7 @@ function firstAt(incident: IncidentView, status: string): number | null {
 /** A Statuspage incident (or scheduled maintenance, with `scheduled_for` / `scheduled_until`). */
 function incidentObject(ctx: Context, incident: IncidentView) {
   const { model } = ctx;
-  const created = incident.updates.reduce((min, u) => Math.min(min, u.at), incident.started);
+  const { created, updated } = incidentTimes(incident, model.now);
   const monitoring = firstAt(incident, 'monitoring');
   const done = incident.isMaintenance ? incident.status === 'completed' : incident.resolved !== undefined;
   const obj = {
@@ -221,7 +216,7 @@ function incidentObject(ctx: Context, incident: IncidentView) {
     name: incident.title,
     status: incident.status,
     created_at: isoUtc(created),
-    updated_at: isoUtc(incidentUpdatedAt(incident, model.now)),
+    updated_at: isoUtc(updated),
     monitoring_at: monitoring === null ? null : isoUtc(monitoring),
     resolved_at: done && incident.resolved !== undefined ? isoUtc(incident.resolved) : null,
     impact: STATUSPAGE_IMPACT[incident.severity],

@@ -8,7 +8,7 @@
  */
 
 import type { IncidentView, OutputFile, SiteConfig, SiteModel } from './model.js';
-import { escapeXml, formatDuration, humanUtc, isoUtc, label, xmlText } from './format.js';
+import { escapeXml, formatDuration, humanUtc, isoUtc, label, slugify, toJson, xmlText } from './format.js';
 import { incidentUpdatedAt, siteUrl } from './site.js';
 
 /** How many incidents the feeds carry (newest first). */
@@ -16,16 +16,6 @@ export const FEED_LIMIT = 50;
 
 // ---------------------------------------------------------------------------------------------
 // Links and ids
-
-/** `[a-z0-9-]` slug of free text, for `urn:`/UID ids; `site` when nothing is left. */
-export function slugify(text: string): string {
-  const s = text
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return s || 'site';
-}
 
 /** Href of a site path from a file `depth` folders below the root: absolute with a base URL, else relative. */
 export function feedHref(config: SiteConfig, path: string, depth: number): string {
@@ -66,7 +56,8 @@ export function entryHtml(model: SiteModel, incident: IncidentView): string {
   if (incident.durationMs !== null && !incident.upcoming) facts.push(`Duration: ${formatDuration(incident.durationMs)}`);
   facts.push(`Services: ${serviceNames(model, incident).join(', ')}`);
   const list = facts.map((f) => `<li>${escapeXml(f)}</li>`).join('');
-  return `<p>${escapeXml(incident.summary)}</p><ul>${list}</ul>${incident.bodyHtml}`;
+  const rootCause = incident.rootCauseHtml ? `<h2>Root cause</h2>${incident.rootCauseHtml}` : '';
+  return `<p>${escapeXml(incident.summary)}</p><ul>${list}</ul>${rootCause}${incident.bodyHtml}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -144,7 +135,7 @@ export function renderJsonFeed(model: SiteModel): string {
     authors: [{ name: config.title }],
     items,
   };
-  return `${JSON.stringify(feed, null, 2)}\n`;
+  return toJson(feed);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -109,3 +109,22 @@ export function stripInvalidXmlChars(s: string): string {
 export function xmlText(s: string): string {
   return escapeXml(stripInvalidXmlChars(s));
 }
+
+/**
+ * 2-space indented JSON plus a newline. `<` is written `\u003c` (same value once parsed) so that no
+ * `</script>` or markup appears literally even if a file is sniffed or inlined as HTML.
+ */
+export function toJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2).replace(/</g, '\\u003c')}\n`;
+}
+
+/** `[a-z0-9-]` slug of free text (accents dropped), for ids; `fallback` when nothing is left. */
+export function slugify(text: string, fallback = 'site'): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return s || fallback;
+}
