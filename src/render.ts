@@ -134,12 +134,12 @@ export interface YearLink {
 export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'partial'; data: string }[] = [
   { name: 'layout', kind: 'layout', data: 'site, page, h, body (the rendered page, raw HTML)' },
   { name: 'status', kind: 'page', data: '(nothing more: site.overall, site.active, site.maintenanceActive, site.maintenanceUpcoming, site.groups, site.recent)' },
-  { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[], affected: {service, impact}[], prev/next: IncidentView|null' },
+  { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null' },
   { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number' },
-  { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[], pagination: Pagination' },
-  { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[], counts: {open, overdue, closed}, pagination: Pagination' },
+  { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
+  { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
-  { name: 'tag', kind: 'page', data: 'tag: string, incidents: IncidentView[], count: number, pagination: Pagination' },
+  { name: 'tag', kind: 'page', data: 'tag: string, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: '404', kind: 'page', data: '(nothing more; links are absolute from config.basePath)' },
   { name: 'partials/header', kind: 'partial', data: 'site, page, h' },
   { name: 'partials/footer', kind: 'partial', data: 'site, page, h' },
@@ -205,11 +205,13 @@ export class Helpers {
     readonly root: string,
     private readonly derived: Derived,
     private readonly assetVersions: ReadonlyMap<string, string>,
+    /** Folder of the page (`incidents/x/`), or null when links are absolute (404.html). */
+    private readonly dir: string | null = null,
   ) {}
 
-  /** Link to a site-relative path (`history/`, `incidents/x/`, `''` for the status page). */
+  /** Link to a site-relative path (`history/`, `incidents/x/`, `''` for the status page), as short as possible. */
   url(sitePath: string): string {
-    return this.root + sitePath || './';
+    return this.dir === null ? this.root + sitePath : relativeUrl(this.dir, sitePath);
   }
   asset(name: string): string {
     const v = this.assetVersions.get(name);
@@ -317,10 +319,16 @@ export class Helpers {
   timeline(inc: IncidentView): UpdateView[] {
     return inc.timeline.map((e, i) => ({ at: e.at, status: e.status, html: inc.timelineHtml[i] ?? escapeHtml(e.text) }));
   }
-  /** "Lasted 4 h 17 min", "Ongoing for 2 h", "Scheduled for 2 h", "Starts 3 Jun 2020, 08:00 UTC". */
+  /** "Lasted 4 h 17 min", "Ongoing for 2 h"; maintenance: "Planned window 2 h", "In progress for 1 h of 2 h". */
   durationText(inc: IncidentView): string {
-    if (inc.upcoming) return `Scheduled for ${inc.resolved !== undefined ? formatDuration(inc.resolved - inc.started) : 'an open-ended window'}`;
-    if (inc.ongoing) return `Ongoing for ${formatDuration(inc.durationMs ?? this.model.now - inc.started)}`;
+    const now = this.model.now;
+    if (inc.isMaintenance) {
+      const window = inc.resolved !== undefined ? formatDuration(inc.resolved - inc.started) : null;
+      if (inc.upcoming) return window ? `Planned window ${window}` : 'Planned, no end set';
+      if (inc.ongoing) return `In progress for ${formatDuration(now - inc.started)}${window ? ` of ${window}` : ''}`;
+      return window ? `Lasted ${window}` : '';
+    }
+    if (inc.ongoing) return `Ongoing for ${formatDuration(inc.durationMs ?? now - inc.started)}`;
     if (inc.durationMs !== null) return `Lasted ${formatDuration(inc.durationMs)}`;
     return '';
   }
@@ -332,7 +340,7 @@ export class Helpers {
   cellClass(day: DayBucket): string {
     if (day.worst === null) return 'c-none';
     const m = day.downtimeMinutes;
-    if (m >= 240) return 'c-red';
+    if (m >= 120) return 'c-red';
     if (m >= 30) return 'c-orange';
     if (m > 0 || day.worst === 'degraded_performance') return 'c-yellow';
     if (day.worst === 'under_maintenance') return 'c-blue';
@@ -360,14 +368,29 @@ export class Helpers {
     const id = day.incidents.find((i) => this.model.byId.has(i));
     return id ? this.incidentUrl(id) : null;
   }
-  /** HTML: sanitized HTML with its headings shifted so that the highest becomes `<h{top}>` (one h1 per page). */
+  /** HTML: sanitized HTML with its headings shifted so that the highest becomes `<h{top}>` (one h1 per page, no skipped level). */
   headings(html: string, top: number): string {
     let min = 7;
     for (const m of html.matchAll(/<h([1-6])[\s>]/g)) min = Math.min(min, Number(m[1]));
-    if (min === 7 || min >= top) return html;
+    if (min === 7 || min === top) return html;
     const shift = top - min;
-    return html.replace(/<(\/?)h([1-6])([\s>])/g, (_m, slash: string, n: string, rest: string) => `<${slash}h${Math.min(6, Number(n) + shift)}${rest}`);
+    return html.replace(/<(\/?)h([1-6])([\s>])/g, (_m, slash: string, n: string, rest: string) => `<${slash}h${Math.max(1, Math.min(6, Number(n) + shift))}${rest}`);
   }
+}
+
+/**
+ * The shortest relative URL from a page in folder `fromDir` (`incidents/x/`, `''` at the root) to a site path
+ * (`history/`, `feed.xml`, `''`): `../../history/`, `../y/`, `./`.
+ */
+export function relativeUrl(fromDir: string, to: string): string {
+  const from = fromDir ? fromDir.slice(0, -1).split('/') : [];
+  const toDir = to === '' || to.endsWith('/');
+  const parts = to === '' ? [] : (toDir ? to.slice(0, -1) : to).split('/');
+  const max = toDir ? parts.length : parts.length - 1;
+  let i = 0;
+  while (i < from.length && i < max && from[i] === parts[i]) i++;
+  const rest = parts.slice(i).join('/');
+  return '../'.repeat(from.length - i) + (rest && toDir ? `${rest}/` : rest) || './';
 }
 
 function entryHtml(inc: IncidentView, u: TimelineEntry): string {
@@ -694,8 +717,8 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
   function render(model: SiteModel, spec: PageSpec): OutputFile {
     const d = derive(model);
     const root = spec.absolute ? model.config.basePath : '../'.repeat(spec.path.split('/').length - 1);
-    const h = new Helpers(model, root, d, assetVersions);
-    const url = spec.path.replace(/index\.html$/, '');
+    const url = spec.path.replace(/[^/]*$/, '');
+    const h = new Helpers(model, root, d, assetVersions, spec.absolute ? null : url);
     const page: PageMeta = {
       path: spec.path,
       url,
