@@ -186,6 +186,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
+    if (rest.includes('-v') || rest.includes('--version')) {
+      io.out(`${version()}\n`);
+      return EXIT.ok;
+    }
     if (rest.includes('-h') || rest.includes('--help')) {
       io.out(`Usage: ${command.usage}\n\n${command.help}\n`);
       return EXIT.ok;
