@@ -76,9 +76,17 @@ export function contentHash(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
 }
 
+/**
+ * The key of a file's rendered HTML: its text, and the site's zone, because the order of the timeline
+ * (and so its HTML) depends on the zone local times are read in.
+ */
+export function htmlCacheKey(config: SiteConfig | null, text: string): string {
+  return contentHash(`${config?.timezone ?? ''}\0${text}`);
+}
+
 /** Parse, validate and (optionally) render one incident file. Pure but for the optional cache. */
 export function processSource(file: string, text: string, ctx: FileContext): FileResult {
-  const hash = ctx.html && ctx.htmlCache ? contentHash(text) : undefined;
+  const hash = ctx.html && ctx.htmlCache ? htmlCacheKey(ctx.config, text) : undefined;
   const cached = hash !== undefined ? ctx.htmlCache!.get(hash) : undefined;
   const doc = parseIncidentText(file, text);
   if (!ctx.config) return { file, text, incident: null, diagnostics: doc.diagnostics };

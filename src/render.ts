@@ -645,6 +645,18 @@ function listPageSpecs(model: SiteModel): PageSpec[] {
   ];
 }
 
+/** List page specs by output path, computed once per model (`renderPage` is called once per page by `dev`). */
+const listSpecCache = new WeakMap<SiteModel, Map<string, PageSpec>>();
+
+function listSpecByPath(model: SiteModel, outputPath: string): PageSpec | undefined {
+  let specs = listSpecCache.get(model);
+  if (!specs) {
+    specs = new Map(listPageSpecs(model).map((s) => [s.path, s]));
+    listSpecCache.set(model, specs);
+  }
+  return specs.get(outputPath);
+}
+
 function allPageSpecs(model: SiteModel): PageSpec[] {
   return [...listPageSpecs(model), ...model.incidents.map((inc) => incidentPage(model, inc))];
 }
@@ -773,7 +785,7 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
         const inc = model.byId.get(m[1]!);
         return inc ? render(model, incidentPage(model, inc)) : null;
       }
-      const spec = listPageSpecs(model).find((s) => s.path === outputPath);
+      const spec = listSpecByPath(model, outputPath);
       return spec ? render(model, spec) : null;
     },
     pagePaths(model) {
