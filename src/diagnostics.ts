@@ -44,11 +44,16 @@ export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<str
         lineCache.set(d.file, lines);
       }
       if (d.line <= lines.length) {
+        // Only the lines shown go to the code frame (numbered from `startLine`): a file with thousands of
+        // diagnostics must not be re-split once per diagnostic.
+        const first = Math.max(1, d.line - 1);
+        const window = lines.slice(first - 1, d.line + 1).map(clip).join('\n');
         const loc: { start: { line: number; column: number }; end?: { line: number; column: number } } = {
           start: { line: d.line, column: d.column },
         };
         if (d.endLine === d.line && d.endColumn && d.endColumn > d.column) loc.end = { line: d.line, column: d.endColumn };
-        const frame = codeFrameColumns(lines.map(clip).join('\n'), loc, { highlightCode: false, linesAbove: 1, linesBelow: 1 });
+        const options = { highlightCode: false, linesAbove: 1, linesBelow: 1, startLine: first };
+        const frame = codeFrameColumns(window, loc, options);
         out.push(frame.replace(/^/gm, '  '));
       }
     }
@@ -59,12 +64,17 @@ export function formatText(list: readonly Diagnostic[], sources: ReadonlyMap<str
   return `${out.join('\n')}\n`;
 }
 
-/** Very long lines (minified data, fuzz input) are cut so a frame stays readable. */
+/**
+ * Very long lines (minified data, fuzz input) are cut so a frame stays readable. U+2028 and U+2029 are not
+ * line breaks in the file's numbering but are for the code frame: shown as spaces so lines keep their numbers.
+ */
 function clip(line: string): string {
-  return line.length > 400 ? `${line.slice(0, 400)}…` : line;
+  const l = line.replace(/[\u2028\u2029]/g, ' ');
+  return l.length > 400 ? `${l.slice(0, 400)}…` : l;
 }
 
-export function formatJson(list: readonly Diagnostic[], fileCount: number): string {
+/** `{"diagnostics":[…],"errors":N,"warnings":M}`, exactly the documented shape (the file count is not part of it). */
+export function formatJson(list: readonly Diagnostic[], _fileCount?: number): string {
   const { errors, warnings } = counts(list);
   const diagnostics = list.map((d) => {
     const o: Record<string, unknown> = { file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message };
@@ -73,7 +83,7 @@ export function formatJson(list: readonly Diagnostic[], fileCount: number): stri
     if (d.hint !== undefined) o.hint = d.hint;
     return o;
   });
-  return `${JSON.stringify({ diagnostics, errors, warnings, files: fileCount }, null, 2)}\n`;
+  return `${JSON.stringify({ diagnostics, errors, warnings }, null, 2)}\n`;
 }
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');

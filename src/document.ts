@@ -6,7 +6,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
-import { Document, parseDocument as parseYamlDocument, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { Document, parseDocument as parseYamlDocument, isMap, isPair, isScalar, isSeq, visit, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Root } from 'mdast';
 import type { Diagnostic } from './model.js';
 
@@ -81,7 +81,11 @@ export function diagnosticAt(
   hint?: string,
 ): Diagnostic {
   const start = doc.lines.position(span.start);
-  const end = doc.lines.position(Math.max(span.start, span.end));
+  // The underline stays on the first line and never covers its line break.
+  const eol = /\r\n|\r|\n/g;
+  eol.lastIndex = Math.max(0, span.start);
+  const lineEnd = eol.exec(doc.lines.text)?.index ?? doc.lines.text.length;
+  const end = doc.lines.position(Math.min(Math.max(span.start, span.end), lineEnd));
   const d: Diagnostic = { file: doc.file, line: start.line, column: start.column, severity, rule, message };
   if (end.line === start.line && end.column > start.column) {
     d.endLine = end.line;
@@ -95,7 +99,7 @@ export function diagnosticAt(
 export function parseIncidentText(file: string, rawText: string): ParsedDocument {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const lines = new LineIndex(text);
-  const tree = markdownParser.parse(text) as Root;
+  const { tree, error: markdownError } = parseMarkdown(text);
   const first = tree.children[0];
   const result: ParsedDocument = {
     file,
@@ -110,11 +114,11 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
     diagnostics: [],
   };
   if (!first || first.type !== 'yaml' || !first.position || first.position.start.offset !== 0) {
-    const opened = /^---[ \t]*\r?$/m.test(text.split('\n', 1)[0] ?? '');
+    const opened = /^---[ \t]*$/.test(text.split(/\r\n|\r|\n/, 1)[0] ?? '');
     result.diagnostics.push(
       diagnosticAt(
         result,
-        { start: 0, end: (text.split(/\r?\n/, 1)[0] ?? '').length },
+        { start: 0, end: (text.split(/\r\n|\r|\n/, 1)[0] ?? '').length },
         'error',
         'frontmatter-missing',
         opened
@@ -127,8 +131,11 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
   }
   const startOffset = first.position.start.offset ?? 0;
   const endOffset = first.position.end.offset ?? 0;
-  const openEnd = text.indexOf('\n', startOffset);
-  const yamlOffset = openEnd < 0 ? endOffset : openEnd + 1;
+  // The YAML starts on the line after the opening `---` (lines may end in LF, CRLF or a lone CR).
+  const openLine = /\r\n|\r|\n/g;
+  openLine.lastIndex = startOffset;
+  const openEnd = openLine.exec(text);
+  const yamlOffset = openEnd === null ? endOffset : openEnd.index + openEnd[0].length;
   // The closing fence is the last line of the node: its `---` ends at endOffset.
   const closeStart = text.lastIndexOf('---', endOffset);
   const yamlText = closeStart > yamlOffset ? text.slice(yamlOffset, closeStart) : '';
@@ -138,12 +145,42 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
   if (text[bodyStart] === '\n') bodyStart++;
   result.body = text.slice(bodyStart);
   result.bodyLine = lines.position(bodyStart).line;
+  if (markdownError !== undefined) {
+    result.diagnostics.push(
+      diagnosticAt(
+        result,
+        { start: bodyStart, end: bodyStart },
+        'error',
+        'markdown-too-deep',
+        `the Markdown body cannot be read: it nests too deeply (${markdownError}); expected quotes and lists nested at most a few levels`,
+      ),
+    );
+  }
 
   const { yaml, data, diagnostics } = parseYaml(result, yamlText);
   result.yaml = yaml;
   result.data = data;
   result.diagnostics.push(...diagnostics);
   return result;
+}
+
+/**
+ * The Markdown tree of a file. Pathological nesting in the body (thousands of `>` or list levels) overflows
+ * the Markdown parser's stack: then only the frontmatter is parsed, so its problems are still reported,
+ * and the error is returned to be reported once.
+ */
+function parseMarkdown(text: string): { tree: Root; error?: string } {
+  try {
+    return { tree: markdownParser.parse(text) as Root };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    const close = /^---[ \t]*(?:\r\n|\r|\n)(?:[^]*?(?:\r\n|\r|\n))?---[ \t]*(?=\r\n|\r|\n|$)/.exec(text);
+    try {
+      return { tree: markdownParser.parse(close ? close[0] : '') as Root, error };
+    } catch {
+      return { tree: { type: 'root', children: [] }, error };
+    }
+  }
 }
 
 /** Parse a whole YAML file (site.yaml). Never throws. */
@@ -157,20 +194,33 @@ export function parseYamlFile(file: string, rawText: string): ParsedYaml & { dat
 /** Parse YAML text found at `at.yamlOffset` of a file into a document with ranges and plain data. */
 function parseYaml(at: ParsedYaml, yamlText: string): { yaml: Document; data: unknown; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const doc = parseYamlDocument(yamlText, { prettyErrors: false, uniqueKeys: true, strict: true });
+  // A lone CR (old Mac line ends) is a line break for LineIndex but not for the YAML parser: make it LF.
+  // Same length, so every offset still points at the same character of the file.
+  // logLevel 'error': problems are reported as diagnostics, never as process warnings on stderr.
+  // uniqueKeys false: the parser's own check is quadratic in the size of a mapping (minutes for a hostile
+  // 1 MiB file); duplicates are found below in linear time instead.
+  const doc = parseYamlDocument(yamlText.replace(/\r(?!\n)/g, '\n'), { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
   const offset = at.yamlOffset;
   for (const err of doc.errors) {
     diagnostics.push(
+      diagnosticAt(at, { start: offset + err.pos[0], end: offset + err.pos[1] }, 'error', 'yaml-syntax', yamlMessage(err.code, err.message)),
+    );
+  }
+  const duplicates = duplicateKeys(doc);
+  for (const key of duplicates) {
+    const range = key.range ?? [0, 0];
+    const name = String(key.value);
+    diagnostics.push(
       diagnosticAt(
         at,
-        { start: offset + err.pos[0], end: offset + err.pos[1] },
+        { start: offset + range[0], end: offset + range[1] },
         'error',
-        err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-        yamlMessage(err.code, err.message),
+        'duplicate-key',
+        `duplicate key "${name}": it appears twice in the same mapping; expected each key once`,
       ),
     );
   }
-  if (doc.errors.length > 0) return { yaml: doc, data: undefined, diagnostics };
+  if (diagnostics.length > 0) return { yaml: doc, data: undefined, diagnostics };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
@@ -191,8 +241,24 @@ function parseYaml(at: ParsedYaml, yamlText: string): { yaml: Document; data: un
   return { yaml: doc, data, diagnostics };
 }
 
+/** Keys that repeat an earlier key of the same mapping (scalar keys compared by value, like the YAML parser does). */
+function duplicateKeys(doc: Document): Scalar[] {
+  const out: Scalar[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key)) continue;
+        if (seen.has(key.value)) out.push(key);
+        else seen.add(key.value);
+      }
+    },
+  });
+  return out;
+}
+
 function yamlMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return `${message}: a key appears twice in the same mapping; expected each key once`;
   if (code === 'TAB_AS_INDENT') return `${message}; YAML indentation must use spaces, found a tab`;
   return `invalid YAML: ${message}`;
 }
@@ -204,7 +270,7 @@ export function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Yam
   for (const step of path) {
     key = null;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && scalarValue(p.key) === String(step));
+      const pair = pairsOf(node).get(String(step));
       if (!pair) return { node: null, key: null };
       key = (pair.key as YamlNode) ?? null;
       node = pair.value;
@@ -215,6 +281,21 @@ export function nodeAt(doc: Document, path: readonly PropertyKey[]): { node: Yam
     }
   }
   return { node: (node as YamlNode) ?? null, key };
+}
+
+/** A mapping's pairs by key (the first pair of each key), built once per mapping: lookups stay O(1) on huge files. */
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      const k = isPair(p) ? scalarValue(p.key) : undefined;
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index;
 }
 
 function scalarValue(n: unknown): string | undefined {
@@ -233,8 +314,10 @@ export function spanOf(parsed: ParsedYaml, path: readonly PropertyKey[], which: 
       const start = parsed.yamlOffset + range[0];
       let end = parsed.yamlOffset + range[1];
       // A block collection spans many lines: point at its first line only.
-      const nl = parsed.text.indexOf('\n', start);
-      if (nl >= 0 && nl < end) end = nl > start && parsed.text[nl - 1] === '\r' ? nl - 1 : nl;
+      const eol = /\r\n|\r|\n/g;
+      eol.lastIndex = start;
+      const nl = eol.exec(parsed.text)?.index ?? -1;
+      if (nl >= 0 && nl < end) end = nl;
       return { start, end };
     }
   }

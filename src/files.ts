@@ -122,19 +122,46 @@ export function decode(file: string, bytes: Uint8Array): SourceFile | Diagnostic
   try {
     return { file, text: strictUtf8.decode(bytes) };
   } catch {
-    const loose = looseUtf8.decode(bytes);
-    const bad = loose.indexOf('\uFFFD');
-    const before = loose.slice(0, Math.max(0, bad));
-    const line = before.split('\n').length;
-    const column = bad - (before.lastIndexOf('\n') + 1) + 1;
+    // The text before the first invalid byte is valid UTF-8: its end is the position of the bad byte,
+    // counted like every other diagnostic (BOM skipped, columns in UTF-16 code units, LF, CRLF or CR line ends).
+    const before = looseUtf8.decode(bytes.subarray(0, firstInvalidUtf8(bytes)));
+    const lines = before.split(/\r\n|\r|\n/);
     return {
       file,
-      line,
-      column,
+      line: lines.length,
+      column: lines[lines.length - 1]!.length + 1,
       severity: 'error',
       rule: 'file-encoding',
       message: 'the file is not valid UTF-8; expected UTF-8 text (a BOM is fine)',
       hint: 'save the file as UTF-8 in your editor',
     };
   }
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (bytes.length when all are valid). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) n = 0;
+    else if (b >= 0xc2 && b <= 0xdf) n = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      if (b === 0xe0) lo = 0xa0; // no overlong forms
+      if (b === 0xed) hi = 0x9f; // no surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      if (b === 0xf0) lo = 0x90; // no overlong forms
+      if (b === 0xf4) hi = 0x8f; // nothing above U+10FFFF
+    } else return i;
+    for (let k = 1; k <= n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return bytes.length;
 }

@@ -45,6 +45,13 @@ function valueAt(data: unknown, path: Path): unknown {
   return v;
 }
 
+/** Whether the issue is about a key that is absent from its mapping (rather than present with a bad value). */
+function isMissingKey(data: unknown, path: Path, value: unknown): boolean {
+  const parent = valueAt(data, path.slice(0, -1));
+  const key = path[path.length - 1];
+  return value === undefined && typeof key === 'string' && !!parent && typeof parent === 'object' && !Array.isArray(parent) && !Object.hasOwn(parent, key);
+}
+
 function keysFor(scope: 'incident' | 'site', path: Path): readonly string[] {
   const pattern = [scope, ...path.map((p) => (typeof p === 'number' ? '*' : String(p)))].join('.');
   return KNOWN_KEYS[pattern] ?? [];
@@ -67,11 +74,10 @@ export function issuesToDiagnostics(
     switch (issue.code) {
       case 'invalid_type': {
         const expected = EXPECTED[issue.expected] ?? issue.expected;
-        const parent = valueAt(data, path.slice(0, -1));
         const key = path[path.length - 1];
-        if (value === undefined && typeof key === 'string' && parent && typeof parent === 'object' && !(key in parent)) {
+        if (isMissingKey(data, path, value)) {
           const inside = path.length > 1 ? ` in ${pathString(path.slice(0, -1))}` : '';
-          out.push(diagnosticAt(doc, at(path.slice(0, -1)), 'error', 'missing-key', `missing required key "${key}"${inside}; expected ${expected}`));
+          out.push(diagnosticAt(doc, at(path.slice(0, -1)), 'error', 'missing-key', `missing required key "${String(key)}"${inside}; expected ${expected}`));
         } else {
           out.push(diagnosticAt(doc, at(path), 'error', 'invalid-type', `${where} must be ${expected}; found ${describe(value)}`));
         }
@@ -79,6 +85,12 @@ export function issuesToDiagnostics(
       }
       case 'invalid_value': {
         const values = issue.values.map(String);
+        if (isMissingKey(data, path, value)) {
+          const key = String(path[path.length - 1]);
+          const inside = path.length > 1 ? ` in ${pathString(path.slice(0, -1))}` : '';
+          out.push(diagnosticAt(doc, at(path.slice(0, -1)), 'error', 'missing-key', `missing required key "${key}"${inside}; expected one of ${values.join(', ')}`));
+          break;
+        }
         out.push(
           diagnosticAt(
             doc,

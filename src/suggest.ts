@@ -6,7 +6,7 @@ export function closest(input: string, candidates: readonly string[]): string | 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = c.toLowerCase() === needle ? 0 : leven(needle, c.toLowerCase());
+    const d = c.toLowerCase() === needle ? 0 : typoDistance(needle, c.toLowerCase());
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
       best = c;
       bestDistance = d;
@@ -18,6 +18,16 @@ export function closest(input: string, candidates: readonly string[]): string | 
   // A zone typed without its region ("Paris" for "Europe/Paris").
   const bySuffix = candidates.find((c) => c.toLowerCase().endsWith(`/${needle}`));
   return bySuffix;
+}
+
+/** Edit distance where swapping two neighbouring characters ("titel" for "title") counts as one typo, not two. */
+function typoDistance(a: string, b: string): number {
+  const d = leven(a, b);
+  if (d !== 2 || a.length !== b.length) return d;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  return swapped ? 1 : d;
 }
 
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {

@@ -124,7 +124,8 @@ function resolveLocal(value: string, wallAsUtc: number, zone: IANAZone, zoneName
   if (unique.length === 1) return { ok: true, value: unique[0]!.utc };
   const before = zone.offset(wallAsUtc - DAY);
   const after = zone.offset(wallAsUtc + DAY);
-  const reading = (o: number) => `${value.replace(' ', 'T')}${formatOffset(o)} (${isoUtc(wallAsUtc - o * 60_000)})`;
+  const written = value.replace(/^(\d{4}-\d{2}-\d{2})(?:[Tt]| +)/, '$1T');
+  const reading = (o: number) => `${written}${formatOffset(o)} (${isoUtc(wallAsUtc - o * 60_000)})`;
   if (unique.length === 0) {
     return {
       ok: false,

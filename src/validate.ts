@@ -241,7 +241,9 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (resolved !== undefined && published && !isMaintenance && raw.root_cause === undefined) {
     warn([], 'missing-root-cause', 'the incident is resolved but has no root_cause; readers come to a postmortem to learn why it happened', 'add `root_cause:` with a paragraph of Markdown');
   }
-  if (resolved === undefined && started !== undefined && !isMaintenance && ctx.now - started > LONG_ONGOING_DAYS * DAY) {
+  // A `resolved` that is written but invalid is already an error: do not also guess that it was forgotten.
+  const resolvedWritten = doc.data !== null && typeof doc.data === 'object' && Object.hasOwn(doc.data, 'resolved');
+  if (resolved === undefined && !resolvedWritten && started !== undefined && !isMaintenance && ctx.now - started > LONG_ONGOING_DAYS * DAY) {
     warn(['started'], 'long-ongoing', `the incident has been ongoing for ${formatDuration(ctx.now - started)} (more than ${LONG_ONGOING_DAYS} days); a forgotten \`resolved\`?`, 'add `resolved:` with the time impact ended');
   }
 
