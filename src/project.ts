@@ -10,7 +10,6 @@ import { CONFIG_FILE, loadConfig } from './config.js';
 import { findIncidentFiles, readSource } from './files.js';
 import { parseIncidentText } from './document.js';
 import { checkAcrossFiles, validateDocument } from './validate.js';
-import { renderIncidentHtml } from './markdown.js';
 import { sortDiagnostics } from './diagnostics.js';
 
 export interface LoadOptions {
@@ -85,6 +84,17 @@ export function htmlCacheKey(config: SiteConfig | null, text: string): string {
 }
 
 /** Parse, validate and (optionally) render one incident file. Pure but for the optional cache. */
+type RenderIncidentHtml = typeof import('./markdown.js').renderIncidentHtml;
+let renderIncidentHtml: RenderIncidentHtml | undefined;
+
+/**
+ * Load the Markdown → HTML pipeline (remark-rehype, rehype-sanitize, …). Only builds need it, so `check`
+ * never pays for loading it; call this before `processSource` with `html: true`.
+ */
+export async function loadMarkdown(): Promise<void> {
+  renderIncidentHtml ??= (await import('./markdown.js')).renderIncidentHtml;
+}
+
 export function processSource(file: string, text: string, ctx: FileContext): FileResult {
   const hash = ctx.html && ctx.htmlCache ? htmlCacheKey(ctx.config, text) : undefined;
   const cached = hash !== undefined ? ctx.htmlCache!.get(hash) : undefined;
@@ -93,7 +103,8 @@ export function processSource(file: string, text: string, ctx: FileContext): Fil
   const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts });
   const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
   if (result.incident && ctx.html) {
-    out.html = cached ?? renderIncidentHtml(result.incident, doc.tree);
+    if (!cached && !renderIncidentHtml) throw new Error('processSource: call loadMarkdown() before asking for HTML');
+    out.html = cached ?? renderIncidentHtml!(result.incident, doc.tree);
     if (hash !== undefined && !cached) ctx.htmlCache!.set(hash, out.html);
   }
   return out;
@@ -125,6 +136,7 @@ export function assemble(
 
 export async function loadProject(root: string, opts: LoadOptions): Promise<ProjectResult> {
   const configText = await readConfigText(root);
+  if (opts.html) await loadMarkdown();
   const { config, diagnostics: configDiagnostics } = loadConfig(configText);
   const { files, diagnostics: walkDiagnostics } = await findIncidentFiles(root);
   const texts = await readAll(root, files);

@@ -20,7 +20,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Diagnostic, Incident, IncidentHtml, SiteConfig, SiteModel } from './model.js';
 import { CONFIG_FILE, loadConfig } from './config.js';
 import { decode, findIncidentFiles, INCIDENTS_DIR, MAX_FILE_BYTES, readSource, type SourceFile } from './files.js';
-import { assemble, htmlCacheKey, processSource, ProjectError, readAll, readConfigText, type FileContext, type FileResult, type ProjectResult } from './project.js';
+import { assemble, htmlCacheKey, loadMarkdown, processSource, ProjectError, readAll, readConfigText, type FileContext, type FileResult, type ProjectResult } from './project.js';
 import { buildSiteModel } from './site.js';
 import { createRenderer, type Renderer } from './render.js';
 import { withBaseUrl } from './build.js';
@@ -225,6 +225,7 @@ export class ProjectState {
 
   /** Load everything: site.yaml, every incident file, the templates. Throws ProjectError without site.yaml. */
   async load(): Promise<void> {
+    await loadMarkdown();
     this.now = this.clock();
     this.configText = await readConfigText(this.root);
     this.parseConfig();
