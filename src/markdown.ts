@@ -13,33 +13,112 @@ import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot, Element, ElementContent } from 'hast';
 import type { Incident, IncidentHtml } from './model.js';
 
-/** GitHub's sanitization schema: no raw HTML, no script URLs, ids clobber-prefixed. */
-const schema = { ...defaultSchema };
+/**
+ * GitHub's sanitization schema: no raw HTML, no script URLs. Ids are prefixed by `scopeFragment` below, once,
+ * together with the links to them (the schema's own prefix would rename the footnotes' ids but not the
+ * `href="#…"` pointing at them, breaking every footnote link).
+ */
+const schema = { ...defaultSchema, clobberPrefix: '' };
+
+interface FragmentOptions {
+  /** Prefix for every id of the fragment and the links to them (unique per fragment on a page); null drops ids and in-page links (a fragment shown twice on one page). */
+  idPrefix: string | null;
+}
+
+/**
+ * After sanitizing, what readers of every kind need from the tree (adds only constant attributes and text from
+ * the tree itself): ids scoped to the fragment, footnote links that work, task checkboxes with a name, wide
+ * tables in a keyboard-reachable scroll region, no `<img>` left without a source.
+ */
+function scopeFragment(tree: HastRoot, { idPrefix }: FragmentOptions): void {
+  const textOf = (node: ElementContent | HastRoot, skipLists: boolean): string =>
+    node.type === 'text'
+      ? node.value
+      : 'children' in node
+        ? (node.children as ElementContent[]).map((c) => (skipLists && c.type === 'element' && (c.tagName === 'ul' || c.tagName === 'ol') ? '' : textOf(c, skipLists))).join('')
+        : '';
+  // The fragment's own ids (footnotes): links to them follow them; a link to an id of the page is left alone.
+  const ids = new Set<string>();
+  const collect = (n: HastRoot | ElementContent): void => {
+    if (n.type === 'element' && typeof n.properties.id === 'string') ids.add(n.properties.id);
+    if ('children' in n) for (const c of n.children as ElementContent[]) collect(c);
+  };
+  collect(tree);
+  const ancestors: Element[] = [];
+  const walk = (parent: HastRoot | Element): void => {
+    if (parent.type === 'element') ancestors.push(parent);
+    parent.children = (parent.children as ElementContent[]).flatMap((node): ElementContent[] => {
+      if (node.type !== 'element') return [node];
+      const p = node.properties;
+      // A fragment rendered twice on a page keeps no ids, and loses its (sr-only) footnote heading.
+      if (idPrefix === null && p.id === 'footnote-label') return [];
+      if (typeof p.id === 'string') {
+        if (idPrefix === null) delete p.id;
+        else p.id = idPrefix + p.id;
+      }
+      for (const key of ['ariaDescribedBy', 'ariaLabelledBy'] as const) {
+        const v = p[key];
+        if (v === undefined || v === null) continue;
+        if (idPrefix === null) delete p[key];
+        else p[key] = (Array.isArray(v) ? v : String(v).split(/\s+/)).map((id) => idPrefix + String(id));
+      }
+      if (node.tagName === 'a' && typeof p.href === 'string' && p.href.startsWith('#') && ids.has(p.href.slice(1))) {
+        // Without ids, a footnote's back link goes and its reference stays as plain text.
+        if (idPrefix === null) return p.dataFootnoteBackref !== undefined ? [] : (walk(node), node.children);
+        p.href = `#${idPrefix}${p.href.slice(1)}`;
+      }
+      // An image whose URL the sanitizer refused (`javascript:` …) has no src: valid HTML keeps its text only.
+      if (node.tagName === 'img' && (typeof p.src !== 'string' || p.src === '')) return typeof p.alt === 'string' && p.alt ? [{ type: 'text', value: p.alt }] : [];
+      // A task list's checkbox is named by its item's text (axe: form elements must have labels).
+      if (node.tagName === 'input' && p.type === 'checkbox') {
+        const li = ancestors.findLast((a) => a.tagName === 'li');
+        const label = li ? textOf(li, true).replace(/\s+/g, ' ').trim() : '';
+        p.ariaLabel = label || 'Task';
+      }
+      walk(node);
+      // A wide table scrolls inside a labelled region that the keyboard can reach (axe: scrollable-region-focusable).
+      if (node.tagName === 'table') {
+        const head = (node.children.find((c) => c.type === 'element' && c.tagName === 'thead') as Element | undefined) ?? node;
+        const headers = textOf(head.children.find((c) => c.type === 'element' && c.tagName === 'tr') as Element ?? head, false)
+          .split('\n').map((t) => t.trim()).filter(Boolean).join(', ');
+        return [{ type: 'element', tagName: 'div', properties: { className: ['table-wrap'], role: 'region', ariaLabel: headers ? `Table: ${headers}` : 'Table', tabIndex: 0 }, children: [node] }];
+      }
+      return [node];
+    });
+    if (parent.type === 'element') ancestors.pop();
+  };
+  walk(tree);
+}
 
 /** Runs the mdast → hast → sanitized HTML part of the pipeline on an existing tree (no second parse). */
 const toHtml = unified()
-  .use(remarkRehype, { allowDangerousHtml: false, footnoteLabelTagName: 'h2' })
+  .use(remarkRehype, { allowDangerousHtml: false, footnoteLabelTagName: 'h2', clobberPrefix: '' })
   .use(rehypeSanitize, schema)
   .use(rehypeStringify);
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
+/** Ids of the body keep GitHub's prefix; other fragments of the page get their own. */
+const BODY_IDS = 'user-content-';
+
 /** Render a parsed Markdown tree (a frontmatter node in it is ignored). */
-export function renderTree(tree: MdastRoot): string {
+export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS): string {
   const body: MdastRoot = { type: 'root', children: tree.children.filter((n) => n.type !== 'yaml') };
   const hast = toHtml.runSync(body) as HastRoot;
+  scopeFragment(hast, { idPrefix });
   return toHtml.stringify(hast).trim();
 }
 
 /** Render block Markdown (a body, a root cause). */
-export function renderMarkdown(markdown: string): string {
-  return renderTree(parser.parse(markdown) as MdastRoot);
+export function renderMarkdown(markdown: string, idPrefix: string | null = BODY_IDS): string {
+  return renderTree(parser.parse(markdown) as MdastRoot, idPrefix);
 }
 
-/** Render inline Markdown (a timeline entry): a lone paragraph is unwrapped. */
+/** Render inline Markdown (a timeline entry, shown twice on its page: no ids): a lone paragraph is unwrapped. */
 export function renderInline(markdown: string): string {
   const tree = parser.parse(markdown) as MdastRoot;
   const hast = toHtml.runSync(tree) as HastRoot;
+  scopeFragment(hast, { idPrefix: null });
   const only = hast.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
   if (only.length === 1 && only[0]!.type === 'element' && (only[0] as Element).tagName === 'p') {
     hast.children = (only[0] as Element).children as ElementContent[];
@@ -51,7 +130,7 @@ export function renderInline(markdown: string): string {
 export function renderIncidentHtml(incident: Incident, bodyTree?: MdastRoot): IncidentHtml {
   return {
     bodyHtml: bodyTree ? renderTree(bodyTree) : renderMarkdown(incident.body),
-    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause) : '',
+    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause, `${BODY_IDS}root-cause-`) : '',
     timelineHtml: incident.timeline.map((e) => renderInline(e.text)),
   };
 }
