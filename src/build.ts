@@ -20,6 +20,12 @@ export interface BuildOptions {
   drafts: boolean;
   /** Overrides site.yaml's base_url. */
   baseUrl?: string;
+  /** Threads that parse and render incidents (default: one per core). */
+  jobs?: number;
+  /** Use the build cache under <root>/.cache/postmortem/ (default: no). */
+  cache?: boolean;
+  /** Overrides the tool identity in the cache key (tests). */
+  cacheTool?: string;
 }
 
 export type Generated =
@@ -43,7 +49,7 @@ export function renderAll(model: SiteModel, renderer: Renderer): OutputFile[] {
 }
 
 export async function generateSite(root: string, opts: BuildOptions, renderer?: Renderer): Promise<Generated> {
-  const project = await loadProject(root, { now: opts.now, html: true, drafts: opts.drafts });
+  const project = await loadProject(root, { now: opts.now, html: true, drafts: opts.drafts, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), cache: opts.cache ?? false, ...(opts.cacheTool ? { cacheTool: opts.cacheTool } : {}) });
   if (!project.config || counts(project.diagnostics).errors > 0) return { ok: false, project };
   const config = withBaseUrl(project.config, opts.baseUrl);
   const model = buildSiteModel(config, project.incidents, {

@@ -70,7 +70,7 @@ Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse or no re
   },
   build: {
     summary: 'validate, then build the site into dist/',
-    usage: 'postmortem build [dir] [--out DIR] [--drafts] [--base-url URL] [--no-cache] [--root DIR]',
+    usage: 'postmortem build [dir] [--out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--root DIR]',
     help: `Validates exactly like \`check\`; on any error prints the diagnostics, exits 1 and leaves the previous
 output untouched. Otherwise builds the site beside the output folder and swaps it in at once.
 "Now" is the build time, or SOURCE_DATE_EPOCH (seconds) when set: the same inputs and the same
@@ -80,7 +80,8 @@ Options:
   --out DIR         output folder (default: <root>/dist)
   --drafts          publish drafts too
   --base-url URL    override base_url of site.yaml (e.g. for a preview deployment)
-  --no-cache        do not read or write the build cache
+  --no-cache        do not read or write the build cache (<root>/.cache/postmortem/)
+  --jobs N          threads that parse and render incidents (default: one per CPU core)
   --format FORMAT   how to print diagnostics: text (default), json or github
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
     options: {

@@ -1,13 +1,15 @@
 /**
- * Parsed documents: a file's text → Markdown tree (unified + remark-parse + remark-frontmatter + remark-gfm)
- * and YAML frontmatter (`yaml`, with node ranges), with every offset mappable to a line and column of the file.
+ * Parsed documents: a file's text → YAML frontmatter (`yaml`, with node ranges) and the Markdown body, with every
+ * offset mappable to a line and column of the file.
+ *
+ * Where the frontmatter ends is found by a line scan (`locateFrontmatter`) that follows remark-frontmatter's rules
+ * exactly (`---` alone on line 1, then the first line that is `---`, spaces and tabs allowed after both fences,
+ * LF, CRLF or a lone CR): parsing a whole file with unified + remark-parse + remark-frontmatter only to find that
+ * line cost half of a build. test/property.test.ts checks on random inputs that the scan and remark-frontmatter
+ * agree. The body is parsed with remark-parse + remark-gfm only when it is rendered (src/markdown.ts); `check`
+ * never parses it (the nesting guard below is a line scan).
  */
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkFrontmatter from 'remark-frontmatter';
-import remarkGfm from 'remark-gfm';
-import { Document, parseDocument as parseYamlDocument, isMap, isPair, isScalar, isSeq, visit, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
-import type { Root } from 'mdast';
+import { CST, Document, Lexer, parseDocument as parseYamlDocument, isMap, isPair, isScalar, isSeq, visit, type Node as YamlNode, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Diagnostic } from './model.js';
 
 /** Maps offsets of a text to 1-based lines and columns (columns count UTF-16 code units, like editors). */
@@ -57,9 +59,9 @@ export interface ParsedDocument extends ParsedYaml {
   data: unknown;
   /** The Markdown body (text after the closing `---`). */
   body: string;
+  /** Offset of the body in `text`. */
+  bodyOffset: number;
   bodyLine: number;
-  /** The whole Markdown tree (frontmatter node included), for rendering without parsing twice. */
-  tree: Root;
   /** Problems found while parsing (YAML syntax, missing frontmatter). */
   diagnostics: Diagnostic[];
 }
@@ -68,9 +70,129 @@ export interface ParsedDocument extends ParsedYaml {
 export const LIMITS = {
   /** A YAML alias may expand at most this many nodes (protects against "billion laughs"). */
   maxAliasCount: 1000,
+  /**
+   * YAML collections and Markdown containers (block quotes, list items) may nest at most this deep (an upper
+   * bound counted without parsing, see `yamlNesting` and `markdownNesting`): deeper input makes the parsers'
+   * recursion overflow the stack, and their time grow much faster than the input.
+   */
+  maxNesting: 100,
 };
 
-const markdownParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm);
+/**
+ * An upper bound of the nesting of YAML collections, from the yaml Lexer (no recursion): open flow collections,
+ * plus the block indentation levels open, plus the block indicators (`- `, `? `, `: `) of the line. Returns the
+ * offset in `text` where it first exceeds `limit`, or -1.
+ */
+export function yamlNesting(text: string, limit = LIMITS.maxNesting): number {
+  let flow = 0;
+  let lineStart = true;
+  let indent = 0;
+  let indicators = 0;
+  const indents: number[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (type === 'newline') {
+      lineStart = true;
+      indent = 0;
+      indicators = 0;
+    } else if (type === 'space') {
+      if (lineStart) indent = token.length;
+    } else if (type !== 'comment' && type !== 'doc-mode' && type !== 'flow-error-end') {
+      if (lineStart && flow === 0) {
+        while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+        indents.push(indent);
+      }
+      lineStart = false;
+      if (type === 'flow-map-start' || type === 'flow-seq-start') flow++;
+      else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1);
+      else if (type === 'seq-item-ind' || type === 'explicit-key-ind' || type === 'map-value-ind') indicators++;
+      if (flow + indents.length + indicators > limit) return offset;
+    }
+    // The lexer's control tokens (document mode, scalar and flow-end markers) are not characters of the text.
+    if (!(token.length === 1 && token < ' ' && token !== '\t' && token !== '\n' && token !== '\r')) offset += token.length;
+  }
+  return -1;
+}
+
+/**
+ * An upper bound of how deeply Markdown containers nest, line by line, without parsing: the block-quote and
+ * list markers that open a line plus half its indentation (a nested list item is indented at least two
+ * columns; a lazy line cannot open containers). Returns the offset of the first line deeper than `limit`, or -1.
+ */
+export function markdownNesting(text: string, limit = LIMITS.maxNesting, from = 0): number {
+  let i = from;
+  while (i < text.length) {
+    const lineStart = i;
+    let depth = 0;
+    let columns = 0;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      const spaceAfter = (k: number) => k >= text.length || text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9 || text.charCodeAt(k) === 10 || text.charCodeAt(k) === 13;
+      if (c === 32) columns++;
+      else if (c === 9) columns += 4 - (columns % 4);
+      else if (c === 62) depth++; // >
+      else if ((c === 45 || c === 42 || c === 43) && spaceAfter(i + 1)) depth++; // - * +
+      else if (c >= 48 && c <= 57) {
+        let k = i;
+        while (k < text.length && k - i < 9 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+        const m = text.charCodeAt(k);
+        if ((m !== 46 && m !== 41) || !spaceAfter(k + 1)) break; // 1. 1)
+        depth++;
+        i = k;
+      } else break;
+      i++;
+      if (depth + (columns >> 1) > limit) return lineStart;
+    }
+    // On to the next line (LF, CRLF or a lone CR).
+    while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    i++;
+  }
+  return -1;
+}
+
+/** Where a file's frontmatter is: offsets into the (BOM-stripped) text. */
+export interface FrontmatterSpan {
+  /** First character of the YAML text (the line after the opening fence). */
+  yamlStart: number;
+  /** Start of the closing `---` line (the YAML text ends here). */
+  closeStart: number;
+  /** End of the frontmatter, as remark-frontmatter's node ends: after the closing fence and its trailing blanks. */
+  end: number;
+  /** First character of the body (after the closing fence's line ending). */
+  bodyStart: number;
+}
+
+/**
+ * Locate the frontmatter by remark-frontmatter's (micromark-extension-frontmatter's) rules: the file starts
+ * with `---`, spaces or tabs, and a line ending; it ends at the first following line that is `---` followed
+ * only by spaces or tabs up to a line ending or the end of the file. Null when there is no such block.
+ * Linear, no regular expression. Verified against remark-frontmatter by a property test.
+ */
+export function locateFrontmatter(text: string): FrontmatterSpan | null {
+  const n = text.length;
+  const blanks = (i: number) => {
+    while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9)) i++;
+    return i;
+  };
+  const eolLength = (i: number) => (text.charCodeAt(i) === 13 ? (text.charCodeAt(i + 1) === 10 ? 2 : 1) : text.charCodeAt(i) === 10 ? 1 : 0);
+  if (!text.startsWith('---')) return null;
+  const afterOpen = blanks(3);
+  const openEol = eolLength(afterOpen);
+  if (openEol === 0) return null; // EOF or other characters on the opening line
+  const yamlStart = afterOpen + openEol;
+  let line = yamlStart;
+  for (;;) {
+    if (text.startsWith('---', line)) {
+      const j = blanks(line + 3);
+      if (j >= n || eolLength(j) > 0) return { yamlStart, closeStart: line, end: j, bodyStart: j + eolLength(j) };
+    }
+    let k = line;
+    while (k < n && text.charCodeAt(k) !== 10 && text.charCodeAt(k) !== 13) k++;
+    if (k >= n) return null; // never closed
+    line = k + eolLength(k);
+  }
+}
 
 export function diagnosticAt(
   doc: { file: string; lines: LineIndex },
@@ -99,8 +221,7 @@ export function diagnosticAt(
 export function parseIncidentText(file: string, rawText: string): ParsedDocument {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const lines = new LineIndex(text);
-  const { tree, error: markdownError } = parseMarkdown(text);
-  const first = tree.children[0];
+  const fm = locateFrontmatter(text);
   const result: ParsedDocument = {
     file,
     text,
@@ -109,16 +230,17 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
     yamlOffset: 0,
     data: undefined,
     body: text,
+    bodyOffset: 0,
     bodyLine: 1,
-    tree,
     diagnostics: [],
   };
-  if (!first || first.type !== 'yaml' || !first.position || first.position.start.offset !== 0) {
-    const opened = /^---[ \t]*$/.test(text.split(/\r\n|\r|\n/, 1)[0] ?? '');
+  if (!fm) {
+    const firstLine = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
+    const opened = /^---[ \t]*$/.test(firstLine);
     result.diagnostics.push(
       diagnosticAt(
         result,
-        { start: 0, end: (text.split(/\r\n|\r|\n/, 1)[0] ?? '').length },
+        { start: 0, end: firstLine.length },
         'error',
         'frontmatter-missing',
         opened
@@ -129,30 +251,23 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
     );
     return result;
   }
-  const startOffset = first.position.start.offset ?? 0;
-  const endOffset = first.position.end.offset ?? 0;
-  // The YAML starts on the line after the opening `---` (lines may end in LF, CRLF or a lone CR).
-  const openLine = /\r\n|\r|\n/g;
-  openLine.lastIndex = startOffset;
-  const openEnd = openLine.exec(text);
-  const yamlOffset = openEnd === null ? endOffset : openEnd.index + openEnd[0].length;
-  // The closing fence is the last line of the node: its `---` ends at endOffset.
-  const closeStart = text.lastIndexOf('---', endOffset);
-  const yamlText = closeStart > yamlOffset ? text.slice(yamlOffset, closeStart) : '';
-  result.yamlOffset = yamlOffset;
-  let bodyStart = endOffset;
-  if (text[bodyStart] === '\r') bodyStart++;
-  if (text[bodyStart] === '\n') bodyStart++;
-  result.body = text.slice(bodyStart);
-  result.bodyLine = lines.position(bodyStart).line;
-  if (markdownError !== undefined) {
+  const yamlText = fm.closeStart > fm.yamlStart ? text.slice(fm.yamlStart, fm.closeStart) : '';
+  result.yamlOffset = fm.yamlStart;
+  result.body = text.slice(fm.bodyStart);
+  result.bodyOffset = fm.bodyStart;
+  result.bodyLine = lines.position(fm.bodyStart).line;
+  // Refuse a body that would overflow the Markdown parser's stack (or take it minutes) when it is rendered:
+  // a line scan, no parse.
+  const deep = markdownNesting(text, LIMITS.maxNesting, fm.bodyStart);
+  if (deep >= 0) {
+    const error = `line ${lines.position(deep).line} opens more than ${LIMITS.maxNesting} levels of block quotes and lists`;
     result.diagnostics.push(
       diagnosticAt(
         result,
-        { start: bodyStart, end: bodyStart },
+        { start: fm.bodyStart, end: fm.bodyStart },
         'error',
         'markdown-too-deep',
-        `the Markdown body cannot be read: it nests too deeply (${markdownError}); expected quotes and lists nested at most a few levels`,
+        `the Markdown body cannot be read: it nests too deeply (${error}); expected quotes and lists nested at most a few levels`,
       ),
     );
   }
@@ -162,25 +277,6 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
   result.data = data;
   result.diagnostics.push(...diagnostics);
   return result;
-}
-
-/**
- * The Markdown tree of a file. Pathological nesting in the body (thousands of `>` or list levels) overflows
- * the Markdown parser's stack: then only the frontmatter is parsed, so its problems are still reported,
- * and the error is returned to be reported once.
- */
-function parseMarkdown(text: string): { tree: Root; error?: string } {
-  try {
-    return { tree: markdownParser.parse(text) as Root };
-  } catch (e) {
-    const error = e instanceof Error ? e.message : String(e);
-    const close = /^---[ \t]*(?:\r\n|\r|\n)(?:[^]*?(?:\r\n|\r|\n))?---[ \t]*(?=\r\n|\r|\n|$)/.exec(text);
-    try {
-      return { tree: markdownParser.parse(close ? close[0] : '') as Root, error };
-    } catch {
-      return { tree: { type: 'root', children: [] }, error };
-    }
-  }
 }
 
 /** Parse a whole YAML file (site.yaml). Never throws. */
@@ -199,6 +295,12 @@ function parseYaml(at: ParsedYaml, yamlText: string): { yaml: Document; data: un
   // logLevel 'error': problems are reported as diagnostics, never as process warnings on stderr.
   // uniqueKeys false: the parser's own check is quadratic in the size of a mapping (minutes for a hostile
   // 1 MiB file); duplicates are found below in linear time instead.
+  const deep = yamlNesting(yamlText);
+  if (deep >= 0) {
+    const message = `YAML nested too deeply: collections (lists and mappings, [ ] and { }) may nest at most ${LIMITS.maxNesting} levels`;
+    diagnostics.push(diagnosticAt(at, { start: at.yamlOffset + deep, end: at.yamlOffset + deep + 1 }, 'error', 'yaml-too-deep', message));
+    return { yaml: parseYamlDocument(''), data: undefined, diagnostics };
+  }
   const doc = parseYamlDocument(yamlText.replace(/\r(?!\n)/g, '\n'), { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
   const offset = at.yamlOffset;
   for (const err of doc.errors) {

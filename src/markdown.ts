@@ -12,6 +12,7 @@ import rehypeStringify from 'rehype-stringify';
 import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot, Element, ElementContent } from 'hast';
 import type { Incident, IncidentHtml } from './model.js';
+import { LIMITS, markdownNesting } from './document.js';
 
 /**
  * GitHub's sanitization schema: no raw HTML, no script URLs. Ids are prefixed by `scopeFragment` below, once,
@@ -101,23 +102,88 @@ const parser = unified().use(remarkParse).use(remarkGfm);
 /** Ids of the body keep GitHub's prefix; other fragments of the page get their own. */
 const BODY_IDS = 'user-content-';
 
+/**
+ * Deepest Markdown tree rendered: the HTML pipeline recurses once per level, and emphasis or links nested
+ * thousands deep (which `markdownNesting` does not count) would overflow its stack.
+ */
+const MAX_TREE_DEPTH = 4 * LIMITS.maxNesting;
+
+function treeDepth(root: MdastRoot): number {
+  let max = 0;
+  const stack: [{ children?: unknown[] }, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    for (const child of node.children ?? []) stack.push([child as { children?: unknown[] }, depth + 1]);
+  }
+  return max;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** What is shown of Markdown too deeply nested to render: its text, escaped, or a note when there is none. */
+function tooDeep(markdown?: string): string {
+  return markdown === undefined ? '<p>This text is nested too deeply to be shown.</p>' : `<p>${escapeHtml(markdown)}</p>`;
+}
+
 /** Render a parsed Markdown tree (a frontmatter node in it is ignored). */
-export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS): string {
+export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS, source?: string): string {
   const body: MdastRoot = { type: 'root', children: tree.children.filter((n) => n.type !== 'yaml') };
-  const hast = toHtml.runSync(body) as HastRoot;
-  scopeFragment(hast, { idPrefix });
-  return toHtml.stringify(hast).trim();
+  if (treeDepth(body) > MAX_TREE_DEPTH) return tooDeep(source);
+  try {
+    const hast = toHtml.runSync(body) as HastRoot;
+    scopeFragment(hast, { idPrefix });
+    return toHtml.stringify(hast).trim();
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep(source); // the stack, after all
+    throw e;
+  }
+}
+
+/** Parse Markdown from a frontmatter string, or null when it nests too deeply to parse safely. */
+function parseString(markdown: string): MdastRoot | null {
+  if (markdownNesting(markdown) >= 0) return null;
+  try {
+    return parser.parse(markdown) as MdastRoot;
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
 }
 
 /** Render block Markdown (a body, a root cause). */
 export function renderMarkdown(markdown: string, idPrefix: string | null = BODY_IDS): string {
-  return renderTree(parser.parse(markdown) as MdastRoot, idPrefix);
+  const tree = parseString(markdown);
+  return tree ? renderTree(tree, idPrefix, markdown) : tooDeep(markdown);
+}
+
+/**
+ * Text that Markdown (CommonMark + GFM) renders as itself, unescaped, in one paragraph: it starts with a letter
+ * or digit that opens no list, holds only letters, digits, single spaces and punctuation that is not Markdown
+ * syntax, no line break, no `www.` or `://` (GFM autolinks). Most timeline entries are such text: they skip the
+ * parser. A property test checks that the parser agrees.
+ */
+const PLAIN_INLINE = /^[\p{L}\p{N}](?:[\p{L}\p{N},.;:'"?%/()$-]| (?! ))*$/u;
+export function isPlainInline(markdown: string): boolean {
+  return PLAIN_INLINE.test(markdown) && !/^\p{N}+[.)]|www\.|:\/\/|[ ]$/iu.test(markdown);
 }
 
 /** Render inline Markdown (a timeline entry, shown twice on its page: no ids): a lone paragraph is unwrapped. */
 export function renderInline(markdown: string): string {
-  const tree = parser.parse(markdown) as MdastRoot;
-  const hast = toHtml.runSync(tree) as HastRoot;
+  return isPlainInline(markdown) ? markdown : renderInlineParsed(markdown);
+}
+
+/** `renderInline` through the parser, always. */
+export function renderInlineParsed(markdown: string): string {
+  const tree = parseString(markdown);
+  if (!tree || treeDepth(tree) > MAX_TREE_DEPTH) return tooDeep(markdown);
+  let hast: HastRoot;
+  try {
+    hast = toHtml.runSync(tree) as HastRoot;
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep(markdown);
+    throw e;
+  }
   scopeFragment(hast, { idPrefix: null });
   const only = hast.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
   if (only.length === 1 && only[0]!.type === 'element' && (only[0] as Element).tagName === 'p') {

@@ -19,6 +19,12 @@ export interface LoadOptions {
   html?: boolean;
   /** Drafts count as published. */
   drafts?: boolean;
+  /** Threads that parse and render files (default: the available parallelism; 1: this thread only). */
+  jobs?: number;
+  /** Reuse and store per-file results in <root>/.cache/postmortem/ (see cache.ts). */
+  cache?: boolean;
+  /** Overrides the tool identity in the cache key (tests). */
+  cacheTool?: string;
 }
 
 export interface ProjectResult extends ValidationResult {
@@ -59,6 +65,11 @@ export interface FileResult {
   incident: Incident | null;
   diagnostics: Diagnostic[];
   html?: IncidentHtml;
+  /** The result holds for "now" in [nowFrom, nowUntil) (absent: any now); see NowWindow in validate.ts. */
+  nowFrom?: number;
+  nowUntil?: number;
+  /** Hash of the text processed (set by `processFile`, for the cache). */
+  hash?: string;
 }
 
 export interface FileContext {
@@ -100,11 +111,14 @@ export function processSource(file: string, text: string, ctx: FileContext): Fil
   const cached = hash !== undefined ? ctx.htmlCache!.get(hash) : undefined;
   const doc = parseIncidentText(file, text);
   if (!ctx.config) return { file, text, incident: null, diagnostics: doc.diagnostics };
-  const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts });
+  const window = { from: -Infinity, until: Infinity };
+  const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts, nowWindow: window });
   const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
+  if (window.from !== -Infinity) out.nowFrom = window.from;
+  if (window.until !== Infinity) out.nowUntil = window.until;
   if (result.incident && ctx.html) {
     if (!cached && !renderIncidentHtml) throw new Error('processSource: call loadMarkdown() before asking for HTML');
-    out.html = cached ?? renderIncidentHtml!(result.incident, doc.tree);
+    out.html = cached ?? renderIncidentHtml!(result.incident);
     if (hash !== undefined && !cached) ctx.htmlCache!.set(hash, out.html);
   }
   return out;
@@ -134,17 +148,71 @@ export function assemble(
   return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html };
 }
 
+/**
+ * Read and process one file, keeping its text only when it has diagnostics (for their code frames): a build
+ * of a large project does not hold every source text in memory.
+ */
+export async function processFile(root: string, file: string, ctx: FileContext): Promise<FileResult> {
+  const source = await readSource(root, file);
+  if (!('text' in source)) return { file, incident: null, diagnostics: [source] };
+  const result = processSource(file, source.text, ctx);
+  result.hash = contentHash(source.text);
+  if (result.diagnostics.length === 0) delete result.text;
+  return result;
+}
+
 export async function loadProject(root: string, opts: LoadOptions): Promise<ProjectResult> {
   const configText = await readConfigText(root);
   if (opts.html) await loadMarkdown();
   const { config, diagnostics: configDiagnostics } = loadConfig(configText);
   const { files, diagnostics: walkDiagnostics } = await findIncidentFiles(root);
-  const texts = await readAll(root, files);
   const ctx: FileContext = { config, now: opts.now, drafts: opts.drafts ?? false, html: opts.html ?? false };
-  const results = files.map((file, i): FileResult => {
-    const source = texts[i]!;
-    return 'text' in source ? processSource(file, source.text, ctx) : { file, incident: null, diagnostics: [source] };
-  });
+  const { processFiles } = await import('./pool.js');
+  let results: FileResult[];
+  if (opts.cache && config) {
+    const { BuildCache, cacheKey, textHash } = await import('./cache.js');
+    const cache = await BuildCache.open(root, cacheKey({ configText, drafts: ctx.drafts, ...(opts.cacheTool ? { tool: opts.cacheTool } : {}) }));
+    results = new Array(files.length);
+    const misses: number[] = [];
+    const hashes: string[] = new Array(files.length);
+    // Read every file (bounded concurrency) to hash it; a hit keeps its text only if it has diagnostics.
+    let next = 0;
+    const reader = async () => {
+      while (next < files.length) {
+        const i = next++;
+        const source = await readSource(root, files[i]!);
+        if (!('text' in source)) {
+          results[i] = { file: files[i]!, incident: null, diagnostics: [source] };
+          continue;
+        }
+        const hash = (hashes[i] = textHash(source.text));
+        const hit = ctx.html ? cache.get(files[i]!, hash, ctx.now) : undefined;
+        if (hit) results[i] = hit.diagnostics.length > 0 ? { ...hit, text: source.text } : hit;
+        else misses.push(i);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(32, files.length) }, reader));
+    misses.sort((a, b) => a - b);
+    const fresh = await processFiles(root, misses.map((i) => files[i]!), configText, ctx, opts.jobs);
+    misses.forEach((i, k) => {
+      results[i] = fresh[k]!;
+      // Stored only when the text processed is the text hashed (not edited in between).
+      const r = fresh[k]!;
+      if (ctx.html && hashes[i] !== undefined && r.hash === hashes[i]) cache.set(files[i]!, hashes[i]!, r);
+    });
+    cache.retain(new Set(files));
+    await cache.save();
+  } else {
+    results = await processFiles(root, files, configText, ctx, opts.jobs);
+  }
+  // A file named by a rule across files (a duplicate id) gets its text back, for the code frame.
+  for (const d of checkAcrossFiles(files)) {
+    const r = results.find((x) => x.file === d.file);
+    if (r && r.text === undefined) {
+      const source = await readSource(root, d.file);
+      if ('text' in source) r.text = source.text;
+    }
+  }
   return assemble(config, configText, configDiagnostics, walkDiagnostics, results);
 }
 

@@ -33,6 +33,30 @@ export interface ValidateContext {
   now: number;
   /** Treat drafts as published: the warnings that spare drafts apply to them too. */
   drafts?: boolean;
+  /**
+   * Filled in by validation: the interval of "now" [from, until) over which the result (incident and
+   * diagnostics, messages included) stays exactly the same. The build cache reuses a result only inside it.
+   */
+  nowWindow?: NowWindow;
+}
+
+export interface NowWindow {
+  from: number;
+  until: number;
+}
+
+/** Record that the result holds only while now ≥ t (true) or now < t (false). */
+function nowSide(ctx: ValidateContext, t: number, atLeast: boolean): void {
+  const w = ctx.nowWindow;
+  if (!w) return;
+  if (atLeast) w.from = Math.max(w.from, t);
+  else w.until = Math.min(w.until, t);
+}
+
+/** Record that the result (a message quoting now) holds for this very now only. */
+function nowExact(ctx: ValidateContext): void {
+  nowSide(ctx, ctx.now, true);
+  nowSide(ctx, ctx.now + 1, false);
 }
 
 /** The incident id for a path relative to the root: the file name without `.md`. */
@@ -151,6 +175,10 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
     if (detected !== undefined && detected < started) {
       warn(['detected'], 'detected-before-started', `detected (${show(detected)}) is before started (${show(started)}): the team knew before customers were affected`, 'if impact began earlier, move `started` back');
     }
+    if (!isMaintenance) {
+      if (started > ctx.now) nowExact(ctx);
+      else nowSide(ctx, started, true);
+    }
     if (!isMaintenance && started > ctx.now) {
       error(['started'], 'future-time', `started (${show(started)}) is later than now (${show(ctx.now)}); only maintenance may be scheduled in the future`);
     }
@@ -161,6 +189,10 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
     }
     if (mitigated !== undefined && mitigated > resolved) {
       error(['mitigated'], 'mitigated-after-resolved', `mitigated (${show(mitigated)}) must not be after resolved (${show(resolved)})`);
+    }
+    if (!isMaintenance) {
+      if (resolved > ctx.now) nowExact(ctx);
+      else nowSide(ctx, resolved, true);
     }
     if (!isMaintenance && resolved > ctx.now) {
       error(['resolved'], 'future-time', `resolved (${show(resolved)}) is later than now (${show(ctx.now)}); leave it out while the incident is ongoing`);
@@ -229,6 +261,8 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
       if (!d.ok) error(['actions', i, 'due'], d.rule, `actions[${i}].due: ${d.message}`);
       else {
         action.due = d.value.date;
+        // Overdue from the first day after the due date (`today` is a multiple of DAY).
+        if ((a.status === 'open' || a.status === 'in_progress') && published) nowSide(ctx, (Math.floor(d.value.ms / DAY) + 1) * DAY, d.value.ms < today);
         if ((a.status === 'open' || a.status === 'in_progress') && d.value.ms < today && published) {
           warn(['actions', i, 'due'], 'overdue-action', `action "${a.title}" is ${a.status === 'open' ? 'open' : 'in progress'} and past its due date ${a.due}`, 'mark it done or wont_do, or move the due date');
         }
@@ -243,6 +277,10 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   }
   // A `resolved` that is written but invalid is already an error: do not also guess that it was forgotten.
   const resolvedWritten = doc.data !== null && typeof doc.data === 'object' && Object.hasOwn(doc.data, 'resolved');
+  if (resolved === undefined && !resolvedWritten && started !== undefined && !isMaintenance) {
+    if (ctx.now - started > LONG_ONGOING_DAYS * DAY) nowExact(ctx);
+    else nowSide(ctx, started + LONG_ONGOING_DAYS * DAY + 1, false);
+  }
   if (resolved === undefined && !resolvedWritten && started !== undefined && !isMaintenance && ctx.now - started > LONG_ONGOING_DAYS * DAY) {
     warn(['started'], 'long-ongoing', `the incident has been ongoing for ${formatDuration(ctx.now - started)} (more than ${LONG_ONGOING_DAYS} days); a forgotten \`resolved\`?`, 'add `resolved:` with the time impact ended');
   }

@@ -79,7 +79,7 @@ describe('parseIncidentText', () => {
     assert.equal((doc.data as { title: string }).title, 'API errors');
     assert.equal(doc.body, '\nBody line 1\nBody line 2\n');
     assert.equal(doc.bodyLine, 15);
-    assert.equal(doc.tree.children[0]?.type, 'yaml');
+    assert.equal(doc.text.slice(doc.bodyOffset), doc.body);
     assert.equal(doc.yamlOffset, 4);
   });
 

@@ -7,7 +7,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { parseIncidentText } from '../src/document.js';
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import type { Root as MdastRoot } from 'mdast';
+import { locateFrontmatter, parseIncidentText } from '../src/document.js';
+import { isPlainInline, renderInline, renderInlineParsed } from '../src/markdown.js';
 import { validateDocument } from '../src/validate.js';
 import { loadConfig } from '../src/config.js';
 import { decode } from '../src/files.js';
@@ -338,5 +344,51 @@ describe('property: site.yaml and raw bytes', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('property: the fast paths agree with the Markdown parser', () => {
+  const fullParser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm);
+  // Pieces that matter to a frontmatter fence: dashes, blanks, every line ending, a BOM, text.
+  const piece = fc.constantFrom('---', '-', '--', ' ', '\t', '\n', '\r\n', '\r', 'a', 'title: x', '\uFEFF', '+++', '----', '\n---\n', '---\n', ' ---');
+  const textArb = fc.oneof(
+    fc.array(piece, { maxLength: 24 }).map((a) => a.join('')),
+    fc.tuple(fc.constantFrom('---', '---  ', '---\t', '--- x'), fc.constantFrom('\n', '\r\n', '\r'), fc.array(piece, { maxLength: 16 })).map(([f, e, a]) => f + e + a.join('')),
+  );
+
+  it('locateFrontmatter ends the frontmatter where remark-frontmatter does', () => {
+    fc.assert(
+      fc.property(textArb, (raw) => {
+        const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+        // A second leading BOM: micromark drops it too, we report the frontmatter as missing (a clear error
+        // for a file no editor writes); the two readings differ on purpose there.
+        if (text.charCodeAt(0) === 0xfeff) return;
+        const tree = fullParser.parse(text) as MdastRoot;
+        const first = tree.children[0];
+        const remark = first && first.type === 'yaml' && first.position?.start.offset === 0 ? first.position.end.offset : null;
+        const fm = locateFrontmatter(text);
+        assert.equal(fm ? fm.end : null, remark ?? null, JSON.stringify(text));
+        if (fm && first?.type === 'yaml') {
+          // The YAML text is the node's value (remark drops the line ending before the closing fence).
+          const yamlText = fm.closeStart > fm.yamlStart ? text.slice(fm.yamlStart, fm.closeStart) : '';
+          assert.equal(yamlText.replace(/(\r\n|\r|\n)$/, ''), first.value, JSON.stringify(text));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('timeline text taken as plain renders as the parser renders it', () => {
+    const chars = ['a', 'Z', 'é', '9', '0', ',', '.', ';', ':', "'", '"', '?', '%', '/', '(', ')', '$', '-', ' ', '  ', 'www.', '://', '1.', '2)', 'http', '\t', '*', '_', '[', ']', '<', '>', '&', '#', '!', '~', '`', '|', '\\', '\n', '@'];
+    let plain = 0;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...chars), { maxLength: 20 }).map((a) => a.join('')), (s) => {
+        if (!isPlainInline(s)) return;
+        plain++;
+        assert.equal(renderInline(s), renderInlineParsed(s), JSON.stringify(s));
+      }),
+      { numRuns: 20000 },
+    );
+    assert.ok(plain > 100, 'enough plain samples');
   });
 });

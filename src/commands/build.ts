@@ -21,7 +21,18 @@ export async function runBuild(root: string, values: Record<string, string | boo
   if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/i.test(baseUrl)) {
     throw new ProjectError(`--base-url must be an absolute http(s) URL such as https://acme.github.io/status/; found "${baseUrl}"`);
   }
-  const generated = await generateSite(root, { now: buildTime(io.env), drafts: values.drafts === true, ...(baseUrl ? { baseUrl } : {}) });
+  let jobs: number | undefined;
+  if (typeof values.jobs === 'string') {
+    if (!/^[1-9]\d{0,3}$/.test(values.jobs.trim())) throw new ProjectError(`--jobs must be a whole number of threads, at least 1; found "${values.jobs}"`);
+    jobs = Number(values.jobs.trim());
+  }
+  const generated = await generateSite(root, {
+    now: buildTime(io.env),
+    drafts: values.drafts === true,
+    ...(baseUrl ? { baseUrl } : {}),
+    ...(jobs !== undefined ? { jobs } : {}),
+    cache: values['no-cache'] !== true,
+  });
   const { project } = generated;
   if (!generated.ok) {
     report(project, format, io, io.err);

@@ -1,0 +1,171 @@
+/**
+ * The build cache: per-file results (incident, HTML of its Markdown, diagnostics) under
+ * `<root>/.cache/postmortem/`, so that a rebuild parses and renders only the files that changed.
+ *
+ * A result is reused only when all of these are the same: the file's bytes (SHA-256 of its text), the tool
+ * (CACHE_FORMAT, package version and a hash of the tool's own compiled code), site.yaml (its whole text), the
+ * drafts flag, and "now" inside the window over which validation gives the same result (see `NowWindow` in
+ * validate.ts: an incident that may become overdue tomorrow is re-validated tomorrow). Pages, feeds and the API
+ * are always rendered from the results, so a template change cannot leave a stale page.
+ *
+ * Results are stored in SHARDS files, each written atomically (temporary file + rename). Anything unreadable
+ * — a truncated file, garbage, another version — is ignored (the files are processed again), never fatal.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { contentHash, type FileResult } from './project.js';
+
+/** Bump when the shape of stored results changes. */
+export const CACHE_FORMAT = 1;
+export const CACHE_DIR = path.join('.cache', 'postmortem');
+const SHARDS = 16;
+
+export interface CacheEntry {
+  /** SHA-256 of the file's text. */
+  hash: string;
+  /** The result, without its text. */
+  result: FileResult;
+}
+
+interface ShardFile {
+  key: string;
+  entries: Map<string, CacheEntry>;
+}
+
+let toolHash: string | undefined;
+/** The tool's identity: its version and a hash of its compiled code (any change to the tool misses). */
+export function toolIdentity(): string {
+  if (toolHash === undefined) {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const h = createHash('sha256');
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(here, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+      h.update(`version ${pkg.version ?? '?'}\0`);
+    } catch {
+      h.update('version ?\0');
+    }
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.js')) h.update(`${path.relative(here, p)}\0`).update(readFileSync(p)).update('\0');
+      }
+    };
+    walk(here);
+    toolHash = h.digest('base64url');
+  }
+  return toolHash;
+}
+
+export interface CacheKeyParts {
+  configText: string;
+  drafts: boolean;
+  /** Overrides the tool identity (tests). */
+  tool?: string;
+}
+
+export function cacheKey(parts: CacheKeyParts): string {
+  return createHash('sha256')
+    .update(`postmortem cache ${CACHE_FORMAT}\0${parts.tool ?? toolIdentity()}\0${parts.drafts ? 'drafts' : 'published'}\0${parts.configText}`)
+    .digest('base64url');
+}
+
+export function textHash(text: string): string {
+  return contentHash(text);
+}
+
+function shardOf(file: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 16777619);
+  return (h >>> 0) % SHARDS;
+}
+
+export class BuildCache {
+  private readonly shards: Map<string, CacheEntry>[] = [];
+  private readonly dirty = new Set<number>();
+  private constructor(
+    readonly dir: string,
+    readonly key: string,
+  ) {}
+
+  /** Open the cache of a project; a missing or unreadable cache is an empty one. */
+  static async open(root: string, key: string): Promise<BuildCache> {
+    const cache = new BuildCache(path.join(root, CACHE_DIR), key);
+    await Promise.all(
+      Array.from({ length: SHARDS }, async (_, i) => {
+        cache.shards[i] = new Map();
+        try {
+          const data = deserialize(await readFile(cache.shardPath(i))) as ShardFile;
+          if (data && data.key === key && data.entries instanceof Map) cache.shards[i] = data.entries;
+        } catch {
+          // Missing, truncated, garbage or another format: start this shard afresh.
+        }
+      }),
+    );
+    return cache;
+  }
+
+  private shardPath(i: number): string {
+    return path.join(this.dir, `files-${String(i).padStart(2, '0')}.bin`);
+  }
+
+  /** The stored result for this file and text, when valid at `now`. */
+  get(file: string, hash: string, now: number): FileResult | undefined {
+    const e = this.shards[shardOf(file)]!.get(file);
+    if (!e || e.hash !== hash) return undefined;
+    const r = e.result;
+    if (!(now >= (r.nowFrom ?? -Infinity) && now < (r.nowUntil ?? Infinity))) return undefined;
+    return { ...r, diagnostics: r.diagnostics.map((d) => ({ ...d })) };
+  }
+
+  set(file: string, hash: string, result: FileResult): void {
+    const i = shardOf(file);
+    const stored: FileResult = { ...result };
+    delete stored.text;
+    this.shards[i]!.set(file, { hash, result: stored });
+    this.dirty.add(i);
+  }
+
+  /** Forget files that no longer exist. */
+  retain(files: ReadonlySet<string>): void {
+    this.shards.forEach((shard, i) => {
+      for (const f of shard.keys()) {
+        if (!files.has(f)) {
+          shard.delete(f);
+          this.dirty.add(i);
+        }
+      }
+    });
+  }
+
+  /** Write the changed shards, each atomically. Failing to write is not an error of the build. */
+  async save(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await Promise.all(
+        [...this.dirty].map(async (i) => {
+          const target = this.shardPath(i);
+          const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+          try {
+            await writeFile(tmp, serialize({ key: this.key, entries: this.shards[i]! } satisfies ShardFile));
+            await rename(tmp, target);
+          } catch {
+            await rm(tmp, { force: true });
+          }
+        }),
+      );
+      // Leftovers of interrupted writes.
+      for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+        if (/\.bin\.tmp-(\d+)-/.test(name) && name.includes(`.tmp-${process.pid}-`)) await rm(path.join(this.dir, name), { force: true });
+      }
+    } catch {
+      // A read-only or full disk: the next build just does more work.
+    }
+    this.dirty.clear();
+  }
+}
