@@ -84,7 +84,8 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
       }
       if (isDir) {
         await walk(abs);
-      } else if (isFile && entry.name.toLowerCase().endsWith('.md')) {
+      } else if (entry.name.toLowerCase().endsWith('.md')) {
+        // A FIFO, socket or device named like an incident is listed too: readSource reports it without opening it.
         files.push(relative);
       }
     }
