@@ -1,7 +1,8 @@
 /**
  * The JSON API: Atlassian Statuspage's public API v2 (same paths, field names and value sets, so
  * that existing clients, widgets and aggregators read the site unchanged) and our own
- * `api/incidents.json` / `api/services.json` with every field and derived figure.
+ * `api/incidents.json` (paginated, see `renderIncidentsApi`) / `api/services.json` with every field
+ * and derived figure.
  *
  * Every file is `JSON.stringify(value, null, 2)` plus a newline. Ids are stable: an incident's id is
  * its slug, a component's id its service id, a group's id `group-<slug of its name>`, an update's id
@@ -332,18 +333,100 @@ export function serviceRecord(model: SiteModel, service: ServiceView) {
   };
 }
 
-export function renderApi(model: SiteModel): OutputFile[] {
+/** Incidents per page of `api/incidents.json` and `api/incidents/page/<n>.json`. */
+export const API_PER_PAGE = 100;
+
+/** Site path of page `n` (1-based) of our incident list. */
+export function incidentsPagePath(n: number): string {
+  return n === 1 ? 'api/incidents.json' : `api/incidents/page/${n}.json`;
+}
+
+/** Site path of the compact index of every incident. */
+export const INCIDENTS_INDEX_PATH = 'api/incidents/_index.json';
+
+/** Site path of one incident's full record. */
+export function incidentApiPath(id: string): string {
+  return `api/incidents/${id}.json`;
+}
+
+/**
+ * `to` as a URL relative to the file at `from` (both site paths, no leading slash), so that
+ * `new URL(link, urlOfFrom)` finds it wherever the site is hosted (any base path or domain).
+ */
+export function relativeLink(from: string, to: string): string {
+  const a = from.split('/').slice(0, -1);
+  const b = to.split('/');
+  let common = 0;
+  while (common < a.length && common < b.length - 1 && a[common] === b[common]) common++;
+  return [...Array<string>(a.length - common).fill('..'), ...b.slice(common)].join('/');
+}
+
+/** The few fields a list needs; a few hundred bytes per incident. */
+function incidentIndexEntry(model: SiteModel, incident: IncidentView) {
+  return {
+    id: incident.id,
+    title: incident.title,
+    severity: incident.severity,
+    status: incident.status,
+    started_at: isoUtc(incident.started),
+    resolved_at: iso(incident.resolved),
+    url: siteUrl(model.config, incident.path),
+  };
+}
+
+/**
+ * Our own incident API, linear in the number of incidents (issue 5, item 4: no file grows with the
+ * whole history unless paginated):
+ * - `api/incidents.json` (page 1) and `api/incidents/page/<n>.json`: the full records, newest first,
+ *   `API_PER_PAGE` to a file, with `page`, `per_page`, `total`, `pages` and `prev` / `next` (URLs
+ *   relative to the file itself, or null);
+ * - `api/incidents/<id>.json`: one incident's full record;
+ * - `api/incidents/_index.json`: every incident, in compact form only (an id never starts with `_`, so
+ *   no incident's own file can take this path). This one file does grow with
+ *   the history, but by a few hundred bytes per incident (≈2–3 MB at 10,000): linear, and what a
+ *   client needs to find an incident without walking the pages.
+ */
+export function renderIncidentsApi(model: SiteModel): OutputFile[] {
   const generated = isoUtc(model.now);
+  const incidents = model.incidents;
+  const records = incidents.map((i) => incidentRecord(model, i));
+  const total = records.length;
+  const pages = Math.max(1, Math.ceil(total / API_PER_PAGE));
+  const files: OutputFile[] = [];
+  for (let n = 1; n <= pages; n++) {
+    const path = incidentsPagePath(n);
+    files.push({
+      path,
+      content: toJson({
+        generated_at: generated,
+        page: n,
+        per_page: API_PER_PAGE,
+        total,
+        pages,
+        prev: n > 1 ? relativeLink(path, incidentsPagePath(n - 1)) : null,
+        next: n < pages ? relativeLink(path, incidentsPagePath(n + 1)) : null,
+        incidents: records.slice((n - 1) * API_PER_PAGE, n * API_PER_PAGE),
+      }),
+    });
+  }
+  files.push({
+    path: INCIDENTS_INDEX_PATH,
+    content: toJson({ generated_at: generated, total, incidents: incidents.map((i) => incidentIndexEntry(model, i)) }),
+  });
+  for (const record of records) {
+    files.push({ path: incidentApiPath(record.id), content: toJson(record) });
+  }
+  return files;
+}
+
+export function renderApi(model: SiteModel): OutputFile[] {
   return [
     ...renderStatuspage(model),
-    {
-      path: 'api/incidents.json',
-      content: toJson({ generated_at: generated, incidents: model.incidents.map((i) => incidentRecord(model, i)) }),
-    },
+    ...renderIncidentsApi(model),
     {
       path: 'api/services.json',
       content: toJson({
-        generated_at: generated,
+        generated_at: isoUtc(model.now),
         uptime_days: model.config.uptimeDays,
         overall: model.overall,
         services: model.services.map((s) => serviceRecord(model, s)),

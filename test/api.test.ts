@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 
 import type { Incident, OutputFile } from '../src/model.js';
 import { COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../src/model.js';
-import { renderApi } from '../src/api.js';
-import { HOSTILE, T, makeIncident, makeModel } from './helpers/factory.js';
+import { API_PER_PAGE, incidentRecord, relativeLink, renderApi } from '../src/api.js';
+import { DAY, HOSTILE, T, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';
 const BASE = { baseUrl: 'https://acme.example/status/', basePath: '/status/' };
@@ -19,6 +19,8 @@ const PATHS = [
   'api/v2/scheduled-maintenances/upcoming.json',
   'api/v2/scheduled-maintenances/active.json',
   'api/incidents.json',
+  'api/incidents/_index.json',
+  ...['mt-next', 'mt-now', 'outage', 'fyi', 'past', 'mt-done'].map((id) => `api/incidents/${id}.json`),
   'api/services.json',
 ];
 
@@ -249,8 +251,9 @@ describe('incidents', () => {
 
 describe('our own API', () => {
   it('api/incidents.json: every field, normalized, with derived figures', () => {
-    const { generated_at, incidents } = render().get('api/incidents.json');
+    const { generated_at, page, pages, total, next, incidents } = render().get('api/incidents.json');
     assert.equal(generated_at, '2024-06-15T12:00:00Z');
+    assert.deepEqual([page, pages, total, next], [1, 1, 6, null]);
     assert.deepEqual(incidents.map((i: any) => i.id), ['mt-next', 'mt-now', 'outage', 'fyi', 'past', 'mt-done']);
     const past = incidents.find((i: any) => i.id === 'past');
     assert.deepEqual(past, {
@@ -317,5 +320,168 @@ describe('our own API', () => {
     assert.deepEqual(db.days.find((d: any) => d.date === '2024-06-10'), { date: '2024-06-10', downtime_minutes: 18, worst: 'partial_outage', incidents: ['past'] });
     assert.equal(db.group, 'Core');
     assert.deepEqual(db.incidents, ['mt-next', 'mt-now', 'past', 'mt-done']);
+  });
+});
+
+describe('our own API is paginated and linear in size', () => {
+  /** `n` resolved incidents, one a day, newest first in the model; a few with two per day. */
+  function many(n: number): Incident[] {
+    const start = T('2020-01-01T00:00:00Z');
+    return Array.from({ length: n }, (_, k) => {
+      const at = start + Math.floor(k * 0.9) * DAY + (k % 3) * 3_600_000;
+      return makeIncident({
+        id: `incident-${String(k).padStart(4, '0')}`,
+        severity: k % 7 === 0 ? 'maintenance' : k % 2 === 0 ? 'major' : 'minor',
+        started: new Date(at).toISOString(),
+        resolved: new Date(at + 1_800_000).toISOString(),
+        services: [k % 2 === 0 ? 'api' : 'db'],
+      });
+    });
+  }
+  const NOW_MANY = '2024-06-15T12:00:00Z';
+  const renderRaw = (incidents: Incident[], config: Parameters<typeof makeModel>[1]['config'] = BASE) =>
+    renderApi(makeModel(incidents, { now: NOW_MANY, config }));
+  const parse = (files: OutputFile[]) => new Map(files.map((f) => [f.path, JSON.parse(f.content as string)]));
+
+  it('relative links resolve from the file that holds them', () => {
+    const cases: [string, string][] = [
+      ['api/incidents.json', 'api/incidents/page/2.json'],
+      ['api/incidents/page/2.json', 'api/incidents.json'],
+      ['api/incidents/page/2.json', 'api/incidents/page/3.json'],
+      ['api/incidents/page/10.json', 'api/incidents/page/9.json'],
+    ];
+    for (const [from, to] of cases) {
+      const link = relativeLink(from, to);
+      assert.doesNotMatch(link, /^\//, link);
+      assert.equal(new URL(link, `https://x.example/status/${from}`).href, `https://x.example/status/${to}`, `${from} → ${to}`);
+    }
+    assert.equal(relativeLink('api/incidents.json', 'api/incidents/page/2.json'), 'incidents/page/2.json');
+    assert.equal(relativeLink('api/incidents/page/2.json', 'api/incidents.json'), '../../incidents.json');
+    assert.equal(relativeLink('api/incidents/page/2.json', 'api/incidents/page/3.json'), '3.json');
+  });
+
+  it('pages of 100, newest first, linked by prev/next, every incident exactly once', () => {
+    const N = 2 * API_PER_PAGE + 37;
+    const files = renderRaw(many(N));
+    const api = parse(files);
+    const model = makeModel(many(N), { now: NOW_MANY, config: BASE });
+    assert.equal(API_PER_PAGE, 100);
+    assert.deepEqual(
+      [...api.keys()].filter((p) => /^api\/incidents(\.json|\/page\/)/.test(p)),
+      ['api/incidents.json', 'api/incidents/page/2.json', 'api/incidents/page/3.json'],
+    );
+    // Walk the chain from page 1 the way a client would, resolving each link against the file's URL.
+    const site = 'https://acme.example/status/';
+    let path: string | null = 'api/incidents.json';
+    const seen: string[] = [];
+    const visited: string[] = [];
+    let prevPath: string | null = null;
+    while (path !== null) {
+      const page = api.get(path);
+      assert.ok(page, `${path} is generated`);
+      visited.push(path);
+      assert.deepEqual(Object.keys(page), ['generated_at', 'page', 'per_page', 'total', 'pages', 'prev', 'next', 'incidents'], path);
+      assert.equal(page.generated_at, NOW_MANY);
+      assert.equal(page.page, visited.length);
+      assert.equal(page.per_page, 100);
+      assert.equal(page.total, N);
+      assert.equal(page.pages, 3);
+      assert.equal(page.incidents.length, page.page < 3 ? 100 : 37, path);
+      if (prevPath === null) assert.equal(page.prev, null);
+      else assert.equal(new URL(page.prev, site + path).href, site + prevPath, `${path} prev`);
+      seen.push(...page.incidents.map((i: any) => i.id));
+      prevPath = path;
+      path = page.next === null ? null : new URL(page.next, site + path).href.slice(site.length);
+    }
+    assert.deepEqual(visited, ['api/incidents.json', 'api/incidents/page/2.json', 'api/incidents/page/3.json']);
+    assert.equal(seen.length, N);
+    assert.equal(new Set(seen).size, N, 'no incident twice');
+    assert.deepEqual(seen, model.incidents.map((i) => i.id), 'in the order of the model, newest first');
+    // Same record shape as incidentRecord, on every page.
+    const third = api.get('api/incidents/page/3.json').incidents;
+    const last = model.incidents[N - 1]!;
+    assert.deepEqual(third[third.length - 1], JSON.parse(JSON.stringify(incidentRecord(model, last))));
+  });
+
+  it('exactly 100 incidents make one page; none make one empty page', () => {
+    const full = parse(renderRaw(many(100)));
+    const one = full.get('api/incidents.json');
+    assert.equal(one.incidents.length, 100);
+    assert.deepEqual([one.page, one.pages, one.total, one.prev, one.next], [1, 1, 100, null, null]);
+    assert.ok(![...full.keys()].some((p) => p.startsWith('api/incidents/page/')));
+    const next = parse(renderRaw(many(101))).get('api/incidents.json');
+    assert.deepEqual([next.pages, next.next], [2, 'incidents/page/2.json']);
+    const empty = parse(renderRaw([])).get('api/incidents.json');
+    assert.deepEqual(empty, { generated_at: NOW_MANY, page: 1, per_page: 100, total: 0, pages: 1, prev: null, next: null, incidents: [] });
+    assert.deepEqual(parse(renderRaw([])).get('api/incidents/_index.json').incidents, []);
+  });
+
+  it('one file per incident with its full record, and a compact index of all', () => {
+    const N = 150;
+    const api = parse(renderRaw(many(N)));
+    const model = makeModel(many(N), { now: NOW_MANY, config: BASE });
+    const records = [...api.keys()].filter((p) => /^api\/incidents\/[a-z0-9][^/]*\.json$/.test(p));
+    assert.equal(records.length, N);
+    for (const incident of model.incidents) {
+      const record = api.get(`api/incidents/${incident.id}.json`);
+      assert.ok(record, incident.id);
+      assert.deepEqual(record, JSON.parse(JSON.stringify(incidentRecord(model, incident))));
+    }
+    const index = api.get('api/incidents/_index.json');
+    assert.deepEqual(Object.keys(index), ['generated_at', 'total', 'incidents']);
+    assert.equal(index.total, N);
+    assert.deepEqual(index.incidents.map((i: any) => i.id), model.incidents.map((i) => i.id));
+    const first = index.incidents[0];
+    assert.deepEqual(Object.keys(first), ['id', 'title', 'severity', 'status', 'started_at', 'resolved_at', 'url']);
+    const m = model.incidents[0]!;
+    assert.deepEqual(first, {
+      id: m.id,
+      title: m.title,
+      severity: m.severity,
+      status: m.status,
+      started_at: new Date(m.started).toISOString().replace('.000Z', 'Z'),
+      resolved_at: new Date(m.resolved!).toISOString().replace('.000Z', 'Z'),
+      url: `https://acme.example/status/incidents/${m.id}/`,
+    });
+    for (const entry of index.incidents) {
+      assert.match(entry.started_at, ISO);
+      assert.ok(JSON.stringify(entry).length < 400, 'compact');
+    }
+  });
+
+  it('no file grows with the history: every file but the index is bounded, the index is linear', () => {
+    const size = (n: number) => {
+      const files = renderRaw(many(n));
+      const byPath = new Map(files.map((f) => [f.path, Buffer.byteLength(f.content as string)]));
+      const largestPage = Math.max(...[...byPath].filter(([p]) => /^api\/incidents(\.json|\/page\/)/.test(p)).map(([, b]) => b));
+      return { largestPage, index: byPath.get('api/incidents/_index.json')!, total: [...byPath.values()].reduce((a, b) => a + b, 0) };
+    };
+    const small = size(300);
+    const large = size(1200);
+    // A page holds 100 records whatever the history; allow for longer numbers in ids and dates.
+    assert.ok(large.largestPage < small.largestPage * 1.1, `${large.largestPage} vs ${small.largestPage}`);
+    assert.ok(large.index < small.index * 4.2, `index ${large.index} vs ${small.index}`);
+    assert.ok(large.total < small.total * 4.2, `total ${large.total} vs ${small.total}`);
+  });
+
+  it('an incident with id "index" has its own file and the compact index keeps its path', () => {
+    const incidents = [...fixtures(), makeIncident({ id: 'index', started: '2024-06-05T10:00:00Z', resolved: '2024-06-05T11:00:00Z' })];
+    const files = renderRaw(incidents);
+    const paths = files.map((f) => f.path);
+    assert.equal(new Set(paths).size, paths.length, 'no path twice');
+    const api = parse(files);
+    assert.deepEqual(Object.keys(api.get('api/incidents/_index.json')), ['generated_at', 'total', 'incidents']);
+    assert.ok(api.get('api/incidents.json').incidents.some((i: any) => i.id === 'index'));
+    assert.equal(api.get('api/incidents/index.json').id, 'index');
+  });
+
+  it('deterministic: the same model gives the same files, byte for byte, in the same order', () => {
+    const a = renderRaw(many(250));
+    const b = renderRaw(many(250));
+    assert.deepEqual(a.map((f) => f.path), b.map((f) => f.path));
+    assert.deepEqual(a.map((f) => f.content), b.map((f) => f.content));
+    const paths = a.map((f) => f.path);
+    assert.equal(new Set(paths).size, paths.length, 'no path twice');
+    for (const f of a) assert.ok((f.content as string).endsWith('}\n'), f.path);
   });
 });
