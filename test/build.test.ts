@@ -5,12 +5,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
 import { mkdtemp, mkdir, readFile, readdir, rm, writeFile, cp, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listFiles, serveStatic } from './helpers/serve.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bin = path.join(repo, 'bin', 'postmortem.js');
@@ -28,16 +28,6 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 async function tempDir(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'pm-build-'));
-}
-
-async function listFiles(dir: string, base = dir): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(p, base)));
-    else out.push(path.relative(base, p).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 async function hashTree(dir: string): Promise<Map<string, string>> {
@@ -71,39 +61,6 @@ async function writeProject(dir: string, files: Record<string, string>): Promise
     await mkdir(path.dirname(path.join(dir, 'incidents', name)), { recursive: true });
     await writeFile(path.join(dir, 'incidents', name), content);
   }
-}
-
-/** Serve a folder under a path prefix, like GitHub Pages serves a project site. */
-async function serve(dir: string, prefix: string): Promise<{ server: Server; origin: string }> {
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    let p = decodeURIComponent(url.pathname);
-    if (!p.startsWith(prefix)) {
-      res.writeHead(404).end();
-      return;
-    }
-    p = p.slice(prefix.length);
-    if (p === '' || p.endsWith('/')) p += 'index.html';
-    const file = path.join(dir, p);
-    if (!file.startsWith(dir)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const s = await stat(file);
-      if (s.isDirectory()) {
-        res.writeHead(301, { location: `${url.pathname}/` }).end();
-        return;
-      }
-      res.writeHead(200).end(await readFile(file));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const addr = server.address();
-  assert.ok(addr && typeof addr === 'object');
-  return { server, origin: `http://127.0.0.1:${addr.port}` };
 }
 
 /** Follow every internal href/src from the start page; return links that did not resolve. */
@@ -212,7 +169,8 @@ describe('links', () => {
       const out = await tempDir();
       const r = await run(['build', '--out', out, '--base-url', baseUrl]);
       assert.equal(r.code, 0, r.stderr);
-      const { server, origin } = await serve(out, prefix);
+      const server = await serveStatic(out, prefix);
+      const { origin } = server;
       try {
         const { visited, broken } = await crawl(origin, prefix);
         assert.deepEqual(broken, []);
@@ -226,7 +184,7 @@ describe('links', () => {
           assert.equal(res.status, 200, m[1]);
         }
       } finally {
-        server.close();
+        await server.close();
         await rm(out, { recursive: true, force: true });
       }
     });
