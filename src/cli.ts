@@ -61,16 +61,18 @@ Options:
                     (workflow commands that annotate a pull request)
   --strict          treat warnings as errors (exit 1 on any warning)
   --drafts          also count drafts as published (drafts are always checked)
+  --file-timeout S  seconds one file may take (default 10); a slower one is reported as
+                    file-too-slow and the others are still checked
   --root DIR        the project folder holding site.yaml (default: the current folder)
 
 Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse or no readable site.yaml.`,
-    options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' } },
+    options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/check.js')).runCheck(root, values, io),
   },
   build: {
     summary: 'validate, then build the site into dist/',
-    usage: 'postmortem build [dir] [--out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--root DIR]',
+    usage: 'postmortem build [dir] [--out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--file-timeout SECONDS] [--root DIR]',
     help: `Validates exactly like \`check\`; on any error prints the diagnostics, exits 1 and leaves the previous
 output untouched. Otherwise builds the site beside the output folder and swaps it in at once.
 "Now" is the build time, or SOURCE_DATE_EPOCH (seconds) when set: the same inputs and the same
@@ -82,6 +84,8 @@ Options:
   --base-url URL    override base_url of site.yaml (e.g. for a preview deployment)
   --no-cache        do not read or write the build cache (<root>/.cache/postmortem/)
   --jobs N          threads that parse and render incidents (default: one per CPU core)
+  --file-timeout S  seconds one file may take to parse and render (default 10); a slower one
+                    is reported as file-too-slow (an error) and the others are still processed
   --format FORMAT   how to print diagnostics: text (default), json or github
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
     options: {
@@ -92,13 +96,14 @@ Options:
       'no-cache': { type: 'boolean' },
       format: { type: 'string' },
       jobs: { type: 'string' },
+      'file-timeout': { type: 'string' },
     },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/build.js')).runBuild(root, values, io),
   },
   dev: {
     summary: 'build with drafts, serve, and rebuild and reload on every change',
-    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--open] [--root DIR]',
+    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--open] [--file-timeout SECONDS] [--root DIR]',
     help: `Builds the site (drafts included), serves it under the path of base_url, watches incidents/,
 site.yaml and templates/, rebuilds what a change affects and reloads the browser. Bad input is shown
 in the terminal and on the page; the last good site keeps being served.
@@ -107,8 +112,10 @@ Options:
   --port N          port to listen on (default 4000; if taken, the next free one, said plainly)
   --host HOST       address to listen on (default 127.0.0.1)
   --open            open the browser
+  --file-timeout S  seconds one file may take to parse and render (default 10); a slower one
+                    is shown as file-too-slow and the server carries on
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
-    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' } },
+    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/dev.js')).runDev(root, values, io),
   },

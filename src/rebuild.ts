@@ -13,6 +13,11 @@
  *
  * `result()` puts the files together with the same `assemble` as `check` and `build`, so `dev` reports exactly
  * the diagnostics they do.
+ *
+ * Every file is processed within the per-file time budget (budget.ts): usual files on this thread as before,
+ * files large enough for a known slow Markdown shape to come near the budget on a worker thread (started on
+ * first use, kept for the next ones), which is terminated and replaced when a file runs past it. Such a file is
+ * `file-too-slow` until its text changes; the server keeps serving meanwhile.
  */
 import path from 'node:path';
 import { lstat } from 'node:fs/promises';
@@ -25,6 +30,8 @@ import { buildSiteModel } from './site.js';
 import { createRenderer, type Renderer } from './render.js';
 import { withBaseUrl } from './build.js';
 import { counts } from './diagnostics.js';
+import { DEFAULT_FILE_TIMEOUT_MS, inThreadLimit } from './budget.js';
+import { FileWorkers } from './pool.js';
 
 export interface ProjectStateOptions {
   /** Project root (holds site.yaml). */
@@ -37,6 +44,8 @@ export interface ProjectStateOptions {
   baseUrl?: string;
   /** Called each time an incident's Markdown is actually rendered (not found in the cache). */
   onRender?: (hash: string) => void;
+  /** Time one file may take, in ms (default 10 s; see budget.ts): larger files are processed on a worker under it. */
+  fileTimeoutMs?: number;
 }
 
 /** The HTML cache: counts the renders (every cache miss stores what was just rendered). */
@@ -107,6 +116,10 @@ export class ProjectState {
   templateError: Diagnostic | null = null;
   /** "Now" of the last change. */
   now: number;
+  readonly fileTimeoutMs: number;
+  /** The worker for files too large to process on this thread within the budget (started on first use). */
+  private workers: FileWorkers | null = null;
+  private closed = false;
 
   constructor(opts: ProjectStateOptions) {
     this.root = opts.root;
@@ -115,6 +128,15 @@ export class ProjectState {
     this.baseUrl = opts.baseUrl;
     this.htmlCache = new HtmlCache(opts.onRender);
     this.now = this.clock();
+    this.fileTimeoutMs = opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS;
+  }
+
+  /** Stop the worker, if any (a file being processed there is abandoned). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = this.workers;
+    this.workers = null;
+    await workers?.close();
   }
 
   /** How many times Markdown was rendered since the start (cache misses). */
@@ -219,8 +241,27 @@ export class ProjectState {
     }
   }
 
-  private process(file: string, source: Awaited<ReturnType<typeof readSource>>): FileResult {
-    return 'text' in source ? processSource(file, source.text, this.context()) : { file, incident: null, diagnostics: [source] };
+  private process(file: string, source: Awaited<ReturnType<typeof readSource>>): FileResult | Promise<FileResult> {
+    return 'text' in source ? this.processText(file, source.text) : { file, incident: null, diagnostics: [source] };
+  }
+
+  /**
+   * `processSource` within the time budget: on this thread when the text is small enough for every known slow
+   * shape to stay well within it (every usual file: no added latency), else on the worker, whose result (HTML
+   * included) goes into the cache as `processSource` would have put it.
+   */
+  private processText(file: string, text: string): FileResult | Promise<FileResult> {
+    const ctx = this.context();
+    if (text.length <= inThreadLimit(this.fileTimeoutMs, true)) return processSource(file, text, ctx);
+    const key = htmlCacheKey(ctx.config, text);
+    // With its HTML cached, only the frontmatter is parsed: linear work, allowed on this thread up to a larger size.
+    if (ctx.config !== null && this.htmlCache.has(key) && text.length <= inThreadLimit(this.fileTimeoutMs, false)) return processSource(file, text, ctx);
+    if (this.closed) return Promise.reject(new Error('the project state is closed'));
+    this.workers ??= new FileWorkers({ threads: 1, budgetMs: this.fileTimeoutMs, html: true });
+    return this.workers.run({ file, text }, { root: this.root, config: ctx.config, now: ctx.now, drafts: ctx.drafts, html: ctx.html }).then((r) => {
+      if (r.html && !this.htmlCache.has(key)) this.htmlCache.set(key, r.html);
+      return r;
+    });
   }
 
   /** Load everything: site.yaml, every incident file, the templates. Throws ProjectError without site.yaml. */
@@ -233,7 +274,8 @@ export class ProjectState {
     this.walkDiagnostics = diagnostics;
     const sources = await readAll(this.root, files);
     for (const f of [...this.files.keys()]) this.forget(f);
-    files.forEach((file, i) => this.setFile(this.process(file, sources[i]!)));
+    const results = await Promise.all(files.map((file, i) => this.process(file, sources[i]!)));
+    for (const r of results) this.setFile(r);
     await this.reloadTemplates();
   }
 
@@ -247,7 +289,7 @@ export class ProjectState {
     }
     const before = this.files.get(file);
     if ('text' in source && before?.text === source.text && !before.diagnostics.some((d) => d.rule === 'future-time')) return false;
-    this.setFile(this.process(file, source));
+    this.setFile(await this.process(file, source));
     return true;
   }
 
@@ -266,7 +308,8 @@ export class ProjectState {
     const toRead = files.filter((f) => !this.files.has(f) || reread.has(f));
     const sources = await readAll(this.root, toRead);
     // New paths first, then forget the old ones: a moved file finds its HTML still in the cache.
-    toRead.forEach((file, i) => this.setFile(this.process(file, sources[i]!)));
+    const results = await Promise.all(toRead.map((file, i) => this.process(file, sources[i]!)));
+    for (const r of results) this.setFile(r);
     const gone = [...this.files.keys()].filter((f) => !listed.has(f));
     for (const f of gone) this.forget(f);
     return [...toRead, ...gone].sort();
@@ -275,14 +318,14 @@ export class ProjectState {
   /** site.yaml changed: read it and validate every file again (from memory; the HTML cache spares the rendering). */
   async reloadConfig(): Promise<void> {
     await this.readConfig();
-    this.revalidate([...this.files.keys()]);
+    await this.revalidate([...this.files.keys()]);
   }
 
-  private revalidate(files: readonly string[]): void {
-    for (const file of files) {
-      const r = this.files.get(file);
-      if (r && r.text !== undefined) this.setFile(processSource(file, r.text, this.context()));
-    }
+  /** Validate files again from their text in memory (not a file abandoned as too slow: its text did not change). */
+  private async revalidate(files: readonly string[]): Promise<void> {
+    const again = files.map((f) => this.files.get(f)).filter((r): r is FileResult & { text: string } => r?.text !== undefined && !tooSlow(r));
+    const results = await Promise.all(again.map((r) => this.processText(r.file, r.text)));
+    for (const r of results) this.setFile(r);
   }
 
   /** Templates changed: a new renderer (nothing is validated again). On failure the previous one is kept. */
@@ -333,7 +376,7 @@ export class ProjectState {
     if (!changes.config && this.now !== previousNow && this.timely.size > 0) {
       // Diagnostics that depend on "now" (a start in the future) may have gone away as time passed.
       const again = [...this.timely].filter((f) => !summary.files.includes(f));
-      this.revalidate(again);
+      await this.revalidate(again);
       summary.files.push(...again.filter((f) => !this.files.get(f)!.diagnostics.some((d) => d.rule === 'future-time')));
     }
     if (changes.templates) {
@@ -363,6 +406,10 @@ function readNow(root: string, file: string): SourceFile | Diagnostic | null {
   } catch {
     return null;
   }
+}
+
+function tooSlow(r: FileResult): boolean {
+  return r.diagnostics.some((d) => d.rule === 'file-too-slow');
 }
 
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {

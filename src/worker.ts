@@ -1,22 +1,37 @@
-/** A build worker thread (see pool.ts): processes batches of files and posts back plain results. */
+/**
+ * A file worker thread (see FileWorkers in pool.ts): processes the files it is sent one at a time, in order, and
+ * posts back one plain result per file, so that the main thread can time each file and abandon a slow one.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadConfig } from './config.js';
-import { loadMarkdown, processFile, type FileContext, type FileResult } from './project.js';
+import { loadMarkdown, processFile, processSource, type FileContext, type FileResult } from './project.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
 const init = workerData as WorkerInit;
-const { config } = loadConfig(init.configText);
-const ctx: FileContext = { config, now: init.now, drafts: init.drafts, html: init.html };
 if (init.html) await loadMarkdown();
 
-parentPort!.on('message', async (request: WorkerRequest) => {
-  let reply: WorkerReply;
-  try {
-    const results: FileResult[] = [];
-    for (const file of request.files) results.push(await processFile(init.root, file, ctx));
-    reply = { id: request.id, results };
-  } catch (e) {
-    reply = { id: request.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+async function handle(request: WorkerRequest): Promise<void> {
+  const { root, config, now, drafts, html } = request.ctx;
+  const ctx: FileContext = { config, now, drafts, html };
+  if (html) await loadMarkdown();
+  for (const item of request.items) {
+    let reply: WorkerReply;
+    try {
+      let result: FileResult;
+      if (item.text !== undefined) {
+        result = processSource(item.file, item.text, ctx);
+        delete result.text; // the main thread has it
+      } else result = await processFile(root, item.file, ctx);
+      reply = { type: 'result', id: item.id, result };
+    } catch (e) {
+      reply = { type: 'error', id: item.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    }
+    parentPort!.postMessage(reply);
   }
-  parentPort!.postMessage(reply);
+}
+
+// One request after the other: a file starts when the one before it has been answered.
+let queue = Promise.resolve();
+parentPort!.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => handle(request));
 });
+parentPort!.postMessage({ type: 'ready' } satisfies WorkerReply);

@@ -327,30 +327,63 @@ describe('named hostile inputs', () => {
 });
 
 /**
- * Shapes of Markdown on which the parser (micromark 4, mdast-util-to-hast 13: upstream, not this project's code)
- * takes time that grows with the square of the input: a few hundred KiB of them take minutes, within the 1 MiB
- * file limit. Each test times the shape at n and 4n (small, so the test is quick) and expects the growth of linear
- * work (×4, with room up to ×8); a quadratic shape grows ×16. Marked todo: they report, they do not fail the suite.
+ * Shapes of Markdown on which upstream code (micromark 4, mdast-util-to-hast 13; not this project's) takes time that
+ * grows with the square of the input. Measured through `processSource` on the 2-core development machine under
+ * load; `check` never parses the Markdown body and takes milliseconds on all of them:
+ *
+ * | shape                                  | quadratic part      | time (build: parse + HTML)        |
+ * | `> a` and a blank line, repeated       | micromark           | 20 KiB 2.1 s, 39 KiB 9.8 s        |
+ * | setext headings (`a` / `=`), repeated  | micromark           | 16 KiB 2.4 s, 32 KiB 10.6 s       |
+ * | one tight list (`- a`)                 | mdast-util-to-hast  | 125 KiB 5.8 s, 250 KiB 15.3 s     |
+ * | a run of emphasis markers (`*_`)       | micromark           | 16 KiB 0.9 s, 32 KiB 3.7 s        |
+ * | nested links (`[[[x](u)](u)](u)`)      | micromark           | 16 KiB 0.8 s, 32 KiB 2.9 s        |
+ *
+ * Within the 1 MiB file limit they would take minutes to hours. What is bounded is the time one file may take
+ * (`--file-timeout`, src/budget.ts): each test builds, through the CLI with a budget of 1 s, a project holding the
+ * shape at a size that takes ten seconds or more unbounded, and expects that file to be one `file-too-slow` error
+ * within seconds, the project's other files reported as usual, and exit status 1. Without the budget the build
+ * would take far longer than the test allows.
  */
-describe('known super-linear Markdown shapes (upstream)', () => {
-  const shapes: [string, number, (n: number) => string][] = [
-    ['many block quotes (`> a` and a blank line)', 700, (n) => '> a\n\n'.repeat(n)],
-    ['many setext headings', 700, (n) => 'a\n=\n'.repeat(n)],
-    ['a long tight list', 3000, (n) => '- a\n'.repeat(n)],
-    ['a run of emphasis markers', 1000, (n) => '*_'.repeat(n)],
-    ['nested links', 150, (n) => `${'['.repeat(n)}x${'](u)'.repeat(n)}`],
+describe('known super-linear Markdown shapes (upstream): bounded by the per-file time budget', () => {
+  const BUDGET_S = 1;
+  /** Generous for a loaded two-core machine: node start-up, a worker, the budget, a replacement worker. */
+  const WITHIN_MS = 15_000;
+  const shapes: [string, string][] = [
+    ['many block quotes (`> a` and a blank line)', '> a\n\n'.repeat(10_000)],
+    ['many setext headings', 'a\n=\n'.repeat(10_000)],
+    ['a long tight list', '- a\n'.repeat(64_000)],
+    ['a run of emphasis markers', `${'*_'.repeat(32_000)}\n`],
+    ['nested links', `${'['.repeat(16_000)}x${'](u)'.repeat(16_000)}\n`],
   ];
-  for (const [what, n, make] of shapes) {
-    test(`${what}: time grows linearly`, { todo: 'quadratic in micromark/mdast-util-to-hast; a per-file time budget (worker + timeout) would bound it' }, async () => {
-      const time = async (k: number) => {
-        const r = await pipeline.run({ text: incident(FRONTMATTER, make(k)) });
-        assertDiagnosticsOnly(r, HANG_MS, what);
-        return r.ms;
-      };
-      await time(n); // warm up
-      const small = Math.max(await time(n), 1);
-      const large = await time(4 * n);
-      assert.ok(large / small < 8, `${what}: ${Math.round(small)} ms at ${n}, ${Math.round(large)} ms at ${4 * n} (×${(large / small).toFixed(1)})`);
+  for (const [what, body] of shapes) {
+    test(`${what}: file-too-slow within ${WITHIN_MS / 1000} s, the other files still reported`, async () => {
+      const dir = await mkdtemp(path.join(tmpdir(), 'pm-slow-'));
+      try {
+        await cp(path.join(REPO, 'site.yaml'), path.join(dir, 'site.yaml'));
+        await mkdir(path.join(dir, 'incidents'));
+        const files: Record<string, string> = {
+          '2024-08-26-slow.md': incident(FRONTMATTER, body),
+          '2024-08-27-ok.md': incident(),
+          '2024-08-28-bad.md': incident(FRONTMATTER.map((l) => l.replace('severity: major', 'severity: hight'))),
+        };
+        for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, 'incidents', name), content);
+        const started = Date.now();
+        const r = await runCli(['build', dir, '--file-timeout', String(BUDGET_S), '--format', 'json', '--no-cache']);
+        const elapsed = Date.now() - started;
+        assert.equal(r.code, 1, r.stderr);
+        assert.ok(elapsed < WITHIN_MS, `${what}: the build took ${elapsed} ms`);
+        assert.match(r.stderr, /nothing was written/);
+        const report = JSON.parse(r.stderr.slice(0, r.stderr.lastIndexOf('}') + 1)) as { diagnostics: { file: string; rule: string; line: number; column: number; message: string; hint?: string }[] };
+        const of = (f: string) => report.diagnostics.filter((d) => d.file === `incidents/${f}`);
+        const slow = of('2024-08-26-slow.md');
+        assert.deepEqual(slow.map((d) => [d.rule, d.line, d.column]), [['file-too-slow', 1, 1]]);
+        assert.match(slow[0]!.message, /stopped after 1 s, the time limit per file: its Markdown likely has a shape that the Markdown parser handles in time growing with the square of its length/);
+        assert.match(slow[0]!.hint ?? '', /split very long runs of block quotes, headings or list items .*raise --file-timeout/);
+        assert.deepEqual(of('2024-08-27-ok.md'), []);
+        assert.deepEqual(of('2024-08-28-bad.md').map((d) => d.rule), ['invalid-enum']);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   }
 });

@@ -2,6 +2,7 @@ import type { Io } from '../cli.js';
 import { buildTime, loadProject, ProjectError } from '../project.js';
 import { counts, formatGithub, formatJson, formatText } from '../diagnostics.js';
 import type { Diagnostic, ValidationResult } from '../model.js';
+import { MAX_FILE_TIMEOUT_S, MIN_FILE_TIMEOUT_S } from '../budget.js';
 
 export type Format = 'text' | 'json' | 'github';
 
@@ -9,6 +10,17 @@ export function parseFormat(value: unknown): Format {
   const f = value === undefined ? 'text' : String(value);
   if (f === 'text' || f === 'json' || f === 'github') return f;
   throw new ProjectError(`--format must be one of text, json, github; found "${f}"`);
+}
+
+/** `--file-timeout SECONDS` → ms (undefined: not given, the default applies). */
+export function parseFileTimeout(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value).trim();
+  const seconds = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(s) ? Number(s) : NaN;
+  if (!(seconds >= MIN_FILE_TIMEOUT_S && seconds <= MAX_FILE_TIMEOUT_S)) {
+    throw new ProjectError(`--file-timeout must be a number of seconds from ${MIN_FILE_TIMEOUT_S} to ${MAX_FILE_TIMEOUT_S}, the time one file may take (default 10); found "${String(value)}"`);
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** Print diagnostics in the chosen format. */
@@ -25,7 +37,8 @@ export function exitCode(diagnostics: readonly Diagnostic[], strict: boolean): n
 
 export async function runCheck(root: string, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
   const format = parseFormat(values.format);
-  const result = await loadProject(root, { now: buildTime(io.env), drafts: values.drafts === true });
+  const fileTimeout = parseFileTimeout(values['file-timeout']);
+  const result = await loadProject(root, { now: buildTime(io.env), drafts: values.drafts === true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
   if (!result.config && result.diagnostics.every((d) => d.file !== 'site.yaml')) {
     throw new ProjectError('site.yaml could not be used');
   }

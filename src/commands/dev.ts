@@ -12,7 +12,7 @@ import { buildTime, ProjectError, type FileResult, type ProjectResult } from '..
 import { patchIncidentModel, ProjectState, publishable, siteModel, type ChangeSummary, type Changes } from '../rebuild.js';
 import { DevServer } from '../serve.js';
 import { counts, formatText, summaryLine } from '../diagnostics.js';
-import { report } from './check.js';
+import { parseFileTimeout, report } from './check.js';
 import { INCIDENTS_DIR, readSource } from '../files.js';
 import { CONFIG_FILE } from '../config.js';
 import type { Diagnostic, SiteConfig, SiteModel } from '../model.js';
@@ -39,6 +39,8 @@ export interface DevOptions {
   io: Io;
   /** Install SIGINT/SIGTERM and process-wide error handlers (the command does; embedders may not). */
   handleProcess?: boolean;
+  /** Time one file may take, in ms (default 10 s): a file past it is reported as `file-too-slow`. */
+  fileTimeoutMs?: number;
 }
 
 export interface DevSession {
@@ -71,9 +73,10 @@ const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) :
 export async function runDev(root: string, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
   const port = parsePort(values.port);
   const host = typeof values.host === 'string' && values.host !== '' ? values.host : '127.0.0.1';
+  const fileTimeoutMs = parseFileTimeout(values['file-timeout']);
   let session: DevSession;
   try {
-    session = await startDev({ root, port, host, io, handleProcess: true });
+    session = await startDev({ root, port, host, io, handleProcess: true, ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}) });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       io.err(`postmortem dev: ${(e as Error).message}; choose another with --port N (or --port 0 for any free port)\n`);
@@ -110,8 +113,13 @@ export function openBrowser(url: string, io: Io): void {
 export async function startDev(opts: DevOptions): Promise<DevSession> {
   const { root, io } = opts;
   const t0 = performance.now();
-  const state = new ProjectState({ root, drafts: true, now: () => buildTime(io.env) });
-  await state.load();
+  const state = new ProjectState({ root, drafts: true, now: () => buildTime(io.env), ...(opts.fileTimeoutMs !== undefined ? { fileTimeoutMs: opts.fileTimeoutMs } : {}) });
+  try {
+    await state.load();
+  } catch (e) {
+    await state.close();
+    throw e;
+  }
   const server = new DevServer({ root, log: io.err });
   const listeners: ((info: { ms: number; ok: boolean }) => void)[] = [];
   let lastReport = '';
@@ -307,6 +315,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
       ].join(', ');
       publish(started, what || 'no change', summary);
     } catch (e) {
+      if (stopped) return; // closing abandoned the file being processed
       io.err(`postmortem dev: the rebuild failed with an internal error; still serving the last good build, still watching:\n${errorText(e)}\n`);
       server.setProblems({ title: 'postmortem dev: the rebuild failed with an internal error', text: errorText(e) });
       server.notify();
@@ -372,6 +381,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
   } catch (e) {
     await watcher.close();
     await server.close();
+    await state.close();
     throw e;
   }
   const url = displayUrl(opts.host, listening.port, server.basePath);
@@ -413,6 +423,8 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
       if (fullTimer) clearTimeout(fullTimer);
       if (timer) clearTimeout(timer);
       timer = null;
+      // The worker first: a file being processed there is abandoned rather than waited for.
+      await state.close();
       await Promise.allSettled([watcher.close(), server.close(), running ?? Promise.resolve()]);
       if (opts.handleProcess) {
         process.off('SIGINT', onSignal);
