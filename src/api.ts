@@ -9,7 +9,8 @@
  * `<incident id>-<index of the entry in the timeline>`.
  */
 
-import type { ComponentStatus, IncidentView, OutputFile, ServiceView, Severity, SiteModel, TimelineEntry } from './model.js';
+import { createHash } from 'node:crypto';
+import type { ComponentStatus, IncidentView, OutputFile, PendingFile, ServiceView, Severity, SiteModel, TimelineEntry } from './model.js';
 import { isoUtc, slugify, toJson } from './format.js';
 import { dateToMs, incidentUpdatedAt, siteUrl, worse } from './site.js';
 
@@ -387,50 +388,70 @@ function incidentIndexEntry(model: SiteModel, incident: IncidentView) {
  *   client needs to find an incident without walking the pages.
  */
 export function renderIncidentsApi(model: SiteModel): OutputFile[] {
-  const generated = isoUtc(model.now);
+  return pendingIncidentsApi(model).map((f) => ({ path: f.path, content: f.render() }));
+}
+
+/**
+ * `renderIncidentsApi`'s files, not rendered yet: each incident's own file is keyed by the site configuration
+ * and the incident's fingerprint, each page by those of its incidents, its position and "now" (`generated_at`).
+ */
+export function pendingIncidentsApi(model: SiteModel): PendingFile[] {
   const incidents = model.incidents;
-  const records = incidents.map((i) => incidentRecord(model, i));
-  const total = records.length;
+  const total = incidents.length;
   const pages = Math.max(1, Math.ceil(total / API_PER_PAGE));
-  const files: OutputFile[] = [];
+  const configKey = createHash('sha256').update(`api\0${JSON.stringify(model.config)}`).digest('base64url');
+  const keyed = incidents.every((i) => i.fingerprint !== undefined);
+  const key = (...parts: (string | number)[]) => (keyed ? createHash('sha256').update(parts.join('\0')).digest('base64url') : undefined);
+  const withKey = (k: string | undefined) => (k !== undefined ? { key: k } : {});
+  const generated = isoUtc(model.now);
+  const files: PendingFile[] = [];
   for (let n = 1; n <= pages; n++) {
     const path = incidentsPagePath(n);
+    const members = incidents.slice((n - 1) * API_PER_PAGE, n * API_PER_PAGE);
     files.push({
       path,
-      content: toJson({
-        generated_at: generated,
-        page: n,
-        per_page: API_PER_PAGE,
-        total,
-        pages,
-        prev: n > 1 ? relativeLink(path, incidentsPagePath(n - 1)) : null,
-        next: n < pages ? relativeLink(path, incidentsPagePath(n + 1)) : null,
-        incidents: records.slice((n - 1) * API_PER_PAGE, n * API_PER_PAGE),
-      }),
+      ...withKey(key(configKey, 'page', generated, n, pages, total, ...members.map((i) => i.fingerprint!))),
+      render: () =>
+        toJson({
+          generated_at: generated,
+          page: n,
+          per_page: API_PER_PAGE,
+          total,
+          pages,
+          prev: n > 1 ? relativeLink(path, incidentsPagePath(n - 1)) : null,
+          next: n < pages ? relativeLink(path, incidentsPagePath(n + 1)) : null,
+          incidents: members.map((i) => incidentRecord(model, i)),
+        }),
     });
   }
   files.push({
     path: INCIDENTS_INDEX_PATH,
-    content: toJson({ generated_at: generated, total, incidents: incidents.map((i) => incidentIndexEntry(model, i)) }),
+    render: () => toJson({ generated_at: generated, total, incidents: incidents.map((i) => incidentIndexEntry(model, i)) }),
   });
-  for (const record of records) {
-    files.push({ path: incidentApiPath(record.id), content: toJson(record) });
+  for (const incident of incidents) {
+    files.push({ path: incidentApiPath(incident.id), ...withKey(key(configKey, 'incident', incident.fingerprint!)), render: () => toJson(incidentRecord(model, incident)) });
   }
   return files;
 }
 
+/** Every file of the JSON APIs, not rendered yet. */
+export function pendingApi(model: SiteModel): PendingFile[] {
+  const now = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });
+  return [...renderStatuspage(model).map(now), ...pendingIncidentsApi(model), ...[servicesFile(model)].map(now)];
+}
+
+function servicesFile(model: SiteModel): OutputFile {
+  return {
+    path: 'api/services.json',
+    content: toJson({
+      generated_at: isoUtc(model.now),
+      uptime_days: model.config.uptimeDays,
+      overall: model.overall,
+      services: model.services.map((s) => serviceRecord(model, s)),
+    }),
+  };
+}
+
 export function renderApi(model: SiteModel): OutputFile[] {
-  return [
-    ...renderStatuspage(model),
-    ...renderIncidentsApi(model),
-    {
-      path: 'api/services.json',
-      content: toJson({
-        generated_at: isoUtc(model.now),
-        uptime_days: model.config.uptimeDays,
-        overall: model.overall,
-        services: model.services.map((s) => serviceRecord(model, s)),
-      }),
-    },
-  ];
+  return pendingApi(model).map((f) => ({ path: f.path, content: f.render() }));
 }

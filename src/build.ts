@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import { rm } from 'node:fs/promises';
-import type { OutputFile, SiteConfig, SiteModel } from './model.js';
+import type { OutputFile, PendingFile, SiteConfig, SiteModel } from './model.js';
 import { loadProject, type ProjectResult } from './project.js';
 import { buildSiteModel } from './site.js';
 import { createRenderer, type Renderer } from './render.js';
 import { renderFeeds } from './feeds.js';
-import { renderApi } from './api.js';
+import { pendingApi } from './api.js';
 import { renderBadges } from './badges.js';
-import { copyStatic, stagingDir, swapIn, writeTree } from './output.js';
+import { writeOutput, type WriteOutputOptions } from './output.js';
 import { counts } from './diagnostics.js';
 
 export interface BuildOptions {
@@ -26,10 +26,21 @@ export interface BuildOptions {
   cache?: boolean;
   /** Overrides the tool identity in the cache key (tests). */
   cacheTool?: string;
+  /** Time one file may take, ms (`--file-timeout`). */
+  fileTimeoutMs?: number;
 }
 
 export type Generated =
-  | { ok: true; files: OutputFile[]; model: SiteModel; project: ProjectResult; renderer: Renderer }
+  | {
+      ok: true;
+      /** Every file of the site, not rendered yet, sorted by path (see `PendingFile`). */
+      pending: PendingFile[];
+      /** Every file rendered (on first use; a large site is better written from `pending`). */
+      readonly files: OutputFile[];
+      model: SiteModel;
+      project: ProjectResult;
+      renderer: Renderer;
+    }
   | { ok: false; project: ProjectResult };
 
 /** Apply a `--base-url` override to the configuration. */
@@ -40,37 +51,54 @@ export function withBaseUrl(config: SiteConfig, baseUrl: string | undefined): Si
   return { ...config, baseUrl: u.href, basePath: u.pathname };
 }
 
-/** Every file of the site for a valid model. Pure apart from reading templates (done by the renderer). */
+const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** Every file of the site for a valid model, not rendered yet, sorted by path. */
+export function pendingAll(model: SiteModel, renderer: Renderer): PendingFile[] {
+  const now = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });
+  const pagePaths = renderer.pagePaths(model).filter((p) => p !== '404.html');
+  return [...renderer.pendingSite(model), ...renderFeeds(model, pagePaths).map(now), ...pendingApi(model), ...renderBadges(model).map(now)].sort(byPath);
+}
+
+/** Every file of the site for a valid model, rendered. Pure apart from reading templates (done by the renderer). */
 export function renderAll(model: SiteModel, renderer: Renderer): OutputFile[] {
-  const pages = renderer.renderSite(model);
-  const pagePaths = pages.filter((f) => f.path.endsWith('.html') && f.path !== '404.html').map((f) => f.path);
-  const files = [...pages, ...renderFeeds(model, pagePaths), ...renderApi(model), ...renderBadges(model)];
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return pendingAll(model, renderer).map((f) => ({ path: f.path, content: f.render() }));
 }
 
 export async function generateSite(root: string, opts: BuildOptions, renderer?: Renderer): Promise<Generated> {
-  const project = await loadProject(root, { now: opts.now, html: true, drafts: opts.drafts, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), cache: opts.cache ?? false, ...(opts.cacheTool ? { cacheTool: opts.cacheTool } : {}) });
+  const project = await loadProject(root, { now: opts.now, html: true, drafts: opts.drafts, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), cache: opts.cache ?? false, ...(opts.cacheTool ? { cacheTool: opts.cacheTool } : {}), ...(opts.fileTimeoutMs !== undefined ? { fileTimeoutMs: opts.fileTimeoutMs } : {}) });
   if (!project.config || counts(project.diagnostics).errors > 0) return { ok: false, project };
   const config = withBaseUrl(project.config, opts.baseUrl);
   const model = buildSiteModel(config, project.incidents, {
     now: opts.now,
     drafts: opts.drafts,
     html: (incident) => project.html.get(incident.id) ?? { bodyHtml: '', rootCauseHtml: '', timelineHtml: [] },
+    sourceHash: (incident) => project.sourceHashes.get(incident.id),
   });
   const r = renderer ?? (await createRenderer({ root }));
-  return { ok: true, files: renderAll(model, r), model, project, renderer: r };
+  const pending = pendingAll(model, r);
+  let files: OutputFile[] | undefined;
+  return {
+    ok: true,
+    pending,
+    get files() {
+      return (files ??= pending.map((f) => ({ path: f.path, content: f.render() })));
+    },
+    model,
+    project,
+    renderer: r,
+  };
 }
 
-/** Write the files (and the user's `static/` folder) beside `out`, then swap them in. */
-export async function writeSite(root: string, out: string, files: readonly OutputFile[]): Promise<{ bytes: number; files: number }> {
-  const staged = stagingDir(out);
-  try {
-    const staticCount = await copyStatic(path.join(root, 'static'), staged);
-    const { bytes } = await writeTree(staged, files);
-    await swapIn(staged, out);
-    return { bytes, files: files.length + staticCount };
-  } catch (e) {
-    await rm(staged, { recursive: true, force: true });
-    throw e;
-  }
+export interface WriteSummary {
+  bytes: number;
+  files: number;
+  /** Files reused from the previous output. */
+  reused: number;
+}
+
+/** Write the files (and the user's `static/` folder) beside `out`, then swap them in (see `writeOutput`). */
+export async function writeSite(root: string, out: string, files: readonly (OutputFile | PendingFile)[], opts: WriteOutputOptions = {}): Promise<WriteSummary> {
+  const pending = files.map((f): PendingFile => ('render' in f ? f : { path: f.path, render: () => f.content }));
+  return writeOutput(root, out, pending, opts);
 }

@@ -8,19 +8,23 @@
  * validate.ts: an incident that may become overdue tomorrow is re-validated tomorrow). Pages, feeds and the API
  * are always rendered from the results, so a template change cannot leave a stale page.
  *
- * Results are stored in SHARDS files, each written atomically (temporary file + rename). Anything unreadable
- * — a truncated file, garbage, another version — is ignored (the files are processed again), never fatal.
+ * Results are stored in SHARDS files, each written atomically (temporary file + rename), without the bulky
+ * part: each incident's HTML and Markdown source go to a file of their own (`blobs-<key>/`), read only when a
+ * page or record that shows them is rendered, so a rebuild that changes a few pages reads a few of them. Anything
+ * unreadable — a truncated file, garbage, another version — is ignored (the files are processed again), never
+ * fatal; a blob that cannot be read is recomputed from the incident file.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { IncidentHtml } from './model.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { contentHash, type FileResult } from './project.js';
 
 /** Bump when the shape of stored results changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 export const CACHE_DIR = path.join('.cache', 'postmortem');
 const SHARDS = 16;
 
@@ -84,13 +88,53 @@ function shardOf(file: string): number {
   return (h >>> 0) % SHARDS;
 }
 
+/** The bulky part of a result, stored beside it: the HTML and the Markdown source of the body. */
+interface Blob {
+  html: IncidentHtml;
+  body: string;
+}
+
 export class BuildCache {
   private readonly shards: Map<string, CacheEntry>[] = [];
   private readonly dirty = new Set<number>();
+  /** Blobs to write at `save`, by file name. */
+  private readonly newBlobs = new Map<string, Blob>();
+  /** Blob file names no longer referenced. */
+  private readonly oldBlobs = new Set<string>();
+  /** The last blob read (a page reads one incident's fields several times in a row). */
+  private lastBlob: { name: string; blob: Blob } | undefined;
   private constructor(
     readonly dir: string,
     readonly key: string,
   ) {}
+
+  private get blobDir(): string {
+    return path.join(this.dir, `blobs-${this.key.slice(0, 16)}`);
+  }
+
+  private blobName(file: string, hash: string): string {
+    return createHash('sha256').update(`${file}\0${hash}`).digest('hex');
+  }
+
+  private blobPath(name: string): string {
+    return path.join(this.blobDir, name.slice(0, 2), `${name}.bin`);
+  }
+
+  private readBlob(name: string, recompute: () => Blob): Blob {
+    if (this.lastBlob?.name === name) return this.lastBlob.blob;
+    let blob = this.newBlobs.get(name);
+    if (!blob) {
+      try {
+        const b = deserialize(readFileSync(this.blobPath(name))) as Blob;
+        if (b && typeof b.body === 'string' && b.html && typeof b.html.bodyHtml === 'string' && Array.isArray(b.html.timelineHtml)) blob = b;
+      } catch {
+        // Missing or damaged: recomputed below.
+      }
+      blob ??= recompute();
+    }
+    this.lastBlob = { name, blob };
+    return blob;
+  }
 
   /** Open the cache of a project; a missing or unreadable cache is an empty one. */
   static async open(root: string, key: string): Promise<BuildCache> {
@@ -113,19 +157,53 @@ export class BuildCache {
     return path.join(this.dir, `files-${String(i).padStart(2, '0')}.bin`);
   }
 
-  /** The stored result for this file and text, when valid at `now`. */
-  get(file: string, hash: string, now: number): FileResult | undefined {
+  /**
+   * The stored result for this file and text, when valid at `now`. Its incident has no `body` and its `html`
+   * reads the stored HTML and body when used (`recompute` gives them if the stored copy is unreadable).
+   */
+  get(file: string, hash: string, now: number, recompute: () => Blob): FileResult | undefined {
     const e = this.shards[shardOf(file)]!.get(file);
     if (!e || e.hash !== hash) return undefined;
     const r = e.result;
     if (!(now >= (r.nowFrom ?? -Infinity) && now < (r.nowUntil ?? Infinity))) return undefined;
-    return { ...r, diagnostics: r.diagnostics.map((d) => ({ ...d })) };
+    const name = r.incident ? this.blobName(file, hash) : '';
+    // A result whose blob is gone (a cache folder cleaned by hand) is a miss: the file is processed again.
+    if (r.incident && !this.newBlobs.has(name) && !existsSync(this.blobPath(name))) return undefined;
+    const out: FileResult = { ...r, diagnostics: r.diagnostics.map((d) => ({ ...d })) };
+    if (r.incident) {
+      const blob = () => this.readBlob(name, recompute);
+      out.html = {
+        get bodyHtml() {
+          return blob().html.bodyHtml;
+        },
+        get rootCauseHtml() {
+          return blob().html.rootCauseHtml;
+        },
+        get timelineHtml() {
+          return blob().html.timelineHtml;
+        },
+        get body() {
+          return blob().body;
+        },
+      };
+    }
+    return out;
   }
 
   set(file: string, hash: string, result: FileResult): void {
     const i = shardOf(file);
+    const before = this.shards[i]!.get(file);
+    if (before && before.result.incident) this.oldBlobs.add(this.blobName(file, before.hash));
     const stored: FileResult = { ...result };
     delete stored.text;
+    delete stored.html;
+    if (result.incident) {
+      const { body, ...incident } = result.incident;
+      stored.incident = incident as typeof result.incident;
+      const name = this.blobName(file, hash);
+      this.oldBlobs.delete(name);
+      this.newBlobs.set(name, { html: { bodyHtml: result.html?.bodyHtml ?? '', rootCauseHtml: result.html?.rootCauseHtml ?? '', timelineHtml: result.html?.timelineHtml ?? [] }, body });
+    }
     this.shards[i]!.set(file, { hash, result: stored });
     this.dirty.add(i);
   }
@@ -133,8 +211,9 @@ export class BuildCache {
   /** Forget files that no longer exist. */
   retain(files: ReadonlySet<string>): void {
     this.shards.forEach((shard, i) => {
-      for (const f of shard.keys()) {
+      for (const [f, e] of shard) {
         if (!files.has(f)) {
+          if (e.result.incident) this.oldBlobs.add(this.blobName(f, e.hash));
           shard.delete(f);
           this.dirty.add(i);
         }
@@ -147,6 +226,21 @@ export class BuildCache {
     if (this.dirty.size === 0) return;
     try {
       await mkdir(this.dir, { recursive: true });
+      // Blobs first: a shard never names a blob that is not written yet.
+      const blobs = [...this.newBlobs];
+      let next = 0;
+      const writer = async () => {
+        while (next < blobs.length) {
+          const [name, blob] = blobs[next++]!;
+          const target = this.blobPath(name);
+          await mkdir(path.dirname(target), { recursive: true });
+          const tmp = `${target}.tmp-${process.pid}`;
+          await writeFile(tmp, serialize(blob));
+          await rename(tmp, target);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(32, blobs.length) }, writer));
+      this.newBlobs.clear();
       await Promise.all(
         [...this.dirty].map(async (i) => {
           const target = this.shardPath(i);
@@ -159,9 +253,12 @@ export class BuildCache {
           }
         }),
       );
-      // Leftovers of interrupted writes.
+      await Promise.all([...this.oldBlobs].map((name) => rm(this.blobPath(name), { force: true })));
+      this.oldBlobs.clear();
+      // Leftovers of interrupted writes, and the blobs of other keys (another site.yaml or tool version).
       for (const name of await readdir(this.dir).catch(() => [] as string[])) {
         if (/\.bin\.tmp-(\d+)-/.test(name) && name.includes(`.tmp-${process.pid}-`)) await rm(path.join(this.dir, name), { force: true });
+        if (name.startsWith('blobs-') && path.join(this.dir, name) !== this.blobDir) await rm(path.join(this.dir, name), { recursive: true, force: true });
       }
     } catch {
       // A read-only or full disk: the next build just does more work.

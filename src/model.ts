@@ -207,6 +207,8 @@ export interface IncidentView extends Incident {
   /** Older and newer published incident (by started), for navigation. */
   prevId: string | null;
   nextId: string | null;
+  /** See `incidentFingerprint` (site.ts); set when the build knows each incident's source hash. */
+  fingerprint?: string;
 }
 
 export interface ServiceView extends ServiceConfig {
@@ -271,4 +273,17 @@ export interface IncidentHtml {
   bodyHtml: string;
   rootCauseHtml: string;
   timelineHtml: string[];
+  /** The Markdown source of the body, when the incident itself was stored without it (build cache). */
+  readonly body?: string;
+}
+
+/**
+ * A file of the site before it is rendered: the build renders it when it writes it, one at a time, so the whole
+ * site is never held in memory; and not at all when the previous output has a file of the same path and key.
+ */
+export interface PendingFile {
+  path: string;
+  /** Identifies the content: two files with one path and one key have the same bytes. Absent: always rendered. */
+  key?: string;
+  render(): string | Uint8Array;
 }

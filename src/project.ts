@@ -3,11 +3,12 @@
  * and (for builds) renders each incident's Markdown while its tree is at hand, so nothing is parsed twice.
  */
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Incident, IncidentHtml, SiteConfig, ValidationResult } from './model.js';
 import { CONFIG_FILE, loadConfig } from './config.js';
-import { findIncidentFiles, readSource } from './files.js';
+import { decode, findIncidentFiles, readSource, readSourceSync } from './files.js';
 import { parseIncidentText } from './document.js';
 import { checkAcrossFiles, validateDocument } from './validate.js';
 import { sortDiagnostics } from './diagnostics.js';
@@ -25,10 +26,14 @@ export interface LoadOptions {
   cache?: boolean;
   /** Overrides the tool identity in the cache key (tests). */
   cacheTool?: string;
+  /** Time one file may take, ms (`--file-timeout`; default 10 s; see budget.ts). */
+  fileTimeoutMs?: number;
 }
 
 export interface ProjectResult extends ValidationResult {
   html: Map<string, IncidentHtml>;
+  /** Hash of the text each incident was read from, by id (see `contentHash`). */
+  sourceHashes: Map<string, string>;
 }
 
 /** Thrown when the root has no readable site.yaml: the command cannot run at all (exit 2). */
@@ -137,15 +142,17 @@ export function assemble(
   const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...checkAcrossFiles(sorted.map((r) => r.file))];
   const incidents: Incident[] = [];
   const html = new Map<string, IncidentHtml>();
+  const sourceHashes = new Map<string, string>();
   for (const r of sorted) {
     if (r.text !== undefined) sources.set(r.file, r.text);
     diagnostics.push(...r.diagnostics);
     if (r.incident) {
       incidents.push(r.incident);
       if (r.html) html.set(r.incident.id, r.html);
+      if (r.hash !== undefined) sourceHashes.set(r.incident.id, r.hash);
     }
   }
-  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html };
+  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html, sourceHashes };
 }
 
 /**
@@ -175,25 +182,20 @@ export async function loadProject(root: string, opts: LoadOptions): Promise<Proj
     results = new Array(files.length);
     const misses: number[] = [];
     const hashes: string[] = new Array(files.length);
-    // Read every file (bounded concurrency) to hash it; a hit keeps its text only if it has diagnostics.
-    let next = 0;
-    const reader = async () => {
-      while (next < files.length) {
-        const i = next++;
-        const source = await readSource(root, files[i]!);
-        if (!('text' in source)) {
-          results[i] = { file: files[i]!, incident: null, diagnostics: [source] };
-          continue;
-        }
-        const hash = (hashes[i] = textHash(source.text));
-        const hit = ctx.html ? cache.get(files[i]!, hash, ctx.now) : undefined;
-        if (hit) results[i] = hit.diagnostics.length > 0 ? { ...hit, text: source.text } : hit;
-        else misses.push(i);
+    // Read every file to hash it; a hit keeps its text only if it has diagnostics.
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      const source = readSourceSync(root, file);
+      if (!('text' in source)) {
+        results[i] = { file, incident: null, diagnostics: [source] };
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(32, files.length) }, reader));
-    misses.sort((a, b) => a - b);
-    const fresh = await processFiles(root, misses.map((i) => files[i]!), configText, ctx, opts.jobs);
+      const hash = (hashes[i] = textHash(source.text));
+      const hit = ctx.html ? cache.get(file, hash, ctx.now, () => recomputeBlob(root, file, hash, ctx)) : undefined;
+      if (hit) results[i] = hit.diagnostics.length > 0 ? { ...hit, text: source.text } : hit;
+      else misses.push(i);
+    }
+    const fresh = await processFiles(root, misses.map((i) => files[i]!), configText, ctx, opts.jobs, opts.fileTimeoutMs);
     misses.forEach((i, k) => {
       results[i] = fresh[k]!;
       // Stored only when the text processed is the text hashed (not edited in between).
@@ -203,7 +205,7 @@ export async function loadProject(root: string, opts: LoadOptions): Promise<Proj
     cache.retain(new Set(files));
     await cache.save();
   } else {
-    results = await processFiles(root, files, configText, ctx, opts.jobs);
+    results = await processFiles(root, files, configText, ctx, opts.jobs, opts.fileTimeoutMs);
   }
   // A file named by a rule across files (a duplicate id) gets its text back, for the code frame.
   for (const d of checkAcrossFiles(files)) {
@@ -214,6 +216,14 @@ export async function loadProject(root: string, opts: LoadOptions): Promise<Proj
     }
   }
   return assemble(config, configText, configDiagnostics, walkDiagnostics, results);
+}
+
+/** The HTML and Markdown source of a cached incident whose stored copy cannot be read: from the file again. */
+function recomputeBlob(root: string, file: string, hash: string, ctx: FileContext): { html: IncidentHtml; body: string } {
+  const source = decode(file, readFileSync(path.join(root, file)));
+  const r = 'text' in source && contentHash(source.text) === hash ? processSource(file, source.text, ctx) : null;
+  if (!r?.incident || !r.html) throw new Error(`${file} changed during the build; build again`);
+  return { html: r.html, body: r.incident.body };
 }
 
 /** Read files with bounded concurrency, keeping their order. */

@@ -23,6 +23,7 @@ import type {
   Impact,
   IncidentView,
   OutputFile,
+  PendingFile,
   ServiceView,
   SiteModel,
   TimelineEntry,
@@ -50,6 +51,13 @@ export interface Renderer {
   readonly templates: readonly TemplateSource[];
   /** Every HTML page plus the static assets, sorted by path. Deterministic. */
   renderSite(model: SiteModel): OutputFile[];
+  /**
+   * The same files, not rendered yet (see `PendingFile`), in no particular order. An incident's page has a key
+   * when its view has a fingerprint: the key covers the templates, the assets, the site configuration and the
+   * fingerprints of the incident and its neighbours; with a user's templates, which may show anything of the
+   * site, it covers every incident and "now" too.
+   */
+  pendingSite(model: SiteModel): PendingFile[];
   /** The page of one incident (`incidents/<id>/index.html`). Throws when the id is unknown. */
   renderIncident(model: SiteModel, id: string): OutputFile;
   /** Every page that lists incidents: status page, history, services, actions, tags, and `404.html`. */
@@ -753,10 +761,47 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
 
   const byPath = (a: OutputFile, b: OutputFile) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
+  const templatesHash = createHash('sha256');
+  for (const t of [...sources.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) templatesHash.update(`${t.name}\0${t.origin}\0${t.text}\0`);
+  for (const [name, version] of [...assetVersions].sort(([a], [b]) => (a < b ? -1 : 1))) templatesHash.update(`${name}\0${version}\0`);
+  const templatesKey = templatesHash.digest('base64url');
+  const userPages = [...sources.values()].some((t) => t.origin === 'user');
+  /** What every incident page shares, per model. */
+  const siteKeys = new WeakMap<SiteModel, string>();
+  const siteKey = (model: SiteModel): string => {
+    let k = siteKeys.get(model);
+    if (k === undefined) {
+      const h = createHash('sha256').update(`${templatesKey}\0${JSON.stringify(model.config)}\0tags:${model.tags.size > 0}\0`);
+      if (userPages) {
+        h.update(`now:${model.now}\0`);
+        for (const inc of model.incidents) h.update(`${inc.id}:${inc.fingerprint ?? 'none'}\0`);
+      }
+      siteKeys.set(model, (k = h.digest('base64url')));
+    }
+    return k;
+  };
+  const incidentPageKey = (model: SiteModel, inc: IncidentView): string | undefined => {
+    if (inc.fingerprint === undefined) return undefined;
+    const fp = (id: string | null) => (id === null ? '-' : (model.byId.get(id)?.fingerprint ?? null));
+    const prev = fp(inc.prevId);
+    const next = fp(inc.nextId);
+    if (prev === null || next === null) return undefined;
+    return createHash('sha256').update(`${siteKey(model)}\0${inc.fingerprint}\0${prev}\0${next}`).digest('base64url');
+  };
+
   const renderer: Renderer = {
     templates,
     renderSite(model) {
       return [...assetFiles, ...allPageSpecs(model).map((s) => render(model, s))].sort(byPath);
+    },
+    pendingSite(model) {
+      const constant = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });
+      const page = (spec: PageSpec, key?: string): PendingFile => ({ path: spec.path, ...(key !== undefined ? { key } : {}), render: () => render(model, spec).content });
+      return [
+        ...assetFiles.map(constant),
+        ...listPageSpecs(model).map((spec) => page(spec)),
+        ...model.incidents.map((inc) => page(incidentPage(model, inc), incidentPageKey(model, inc))),
+      ];
     },
     renderIncident(model, id) {
       const inc = model.byId.get(id);

@@ -26,6 +26,7 @@ import type {
 } from './model.js';
 import { INCIDENT_STATUSES, MAINTENANCE_STATUSES } from './model.js';
 import { dateUtc, monthUtc } from './format.js';
+import { createHash } from 'node:crypto';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -39,6 +40,11 @@ export interface SiteModelOptions {
   drafts: boolean;
   /** Renders an incident's Markdown (body, root cause, timeline texts). */
   html: (incident: Incident) => IncidentHtml;
+  /**
+   * A hash of the text an incident was read from (with everything it was read with: tool, site.yaml). When
+   * given, each view gets a `fingerprint`, so that outputs made from unchanged incidents can be reused.
+   */
+  sourceHash?: (incident: Incident) => string | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -421,6 +427,27 @@ export function groupServices(services: ServiceView[]): ServiceGroup[] {
 // ---------------------------------------------------------------------------------------------
 // The model
 
+/**
+ * Everything an incident's view holds, as a hash: the hash of its source (which determines the incident and its
+ * HTML) and every value derived from "now" and from its neighbours. Two builds that give a view the same
+ * fingerprint give it the same fields, so a page made only from it (and from site-wide inputs) is the same.
+ */
+export function incidentFingerprint(view: IncidentView, sourceHash: string, now: number, today: string): string {
+  const derived = [
+    view.status,
+    view.ongoing,
+    view.upcoming,
+    view.durationMs,
+    view.timeToDetectMs,
+    view.timeToMitigateMs,
+    view.prevId,
+    view.nextId,
+    incidentUpdatedAt(view, now),
+    view.actions.map((a) => (a.status === 'open' || a.status === 'in_progress') && a.due !== undefined && a.due < today),
+  ];
+  return createHash('sha256').update(sourceHash).update('\0').update(JSON.stringify(derived)).digest('base64url');
+}
+
 function toView(incident: Incident, now: number, html: IncidentHtml): IncidentView {
   const derived = {
     status: incidentStatus(incident, now),
@@ -429,15 +456,19 @@ function toView(incident: Incident, now: number, html: IncidentHtml): IncidentVi
     isMaintenance: isMaintenance(incident),
     ...incidentDurations(incident, now),
     path: `incidents/${incident.id}/`,
-    bodyHtml: html.bodyHtml,
-    rootCauseHtml: html.rootCauseHtml,
-    timelineHtml: html.timelineHtml,
     updates: statusUpdates(incident.timeline),
     prevId: null,
     nextId: null,
   };
   // Object.assign rather than a spread: V8 copies a wide object with extra keys ~20× faster this way.
-  return Object.assign({}, incident, derived);
+  const view = Object.assign({}, incident, derived) as Omit<IncidentView, 'bodyHtml' | 'rootCauseHtml' | 'timelineHtml'>;
+  // The HTML is read through `html` when used, not copied: it may be loaded lazily from the build cache.
+  for (const key of ['bodyHtml', 'rootCauseHtml', 'timelineHtml'] as const) {
+    Object.defineProperty(view, key, { get: () => html[key], enumerable: true, configurable: true });
+  }
+  // An incident from the build cache is stored without its Markdown source, which comes with its HTML.
+  if (!('body' in incident) && 'body' in html) Object.defineProperty(view, 'body', { get: () => (html as { body: string }).body, enumerable: true, configurable: true });
+  return view as IncidentView;
 }
 
 /** One entry per service id, keeping the worst impact when an incident lists a service twice. */
@@ -459,6 +490,13 @@ export function buildSiteModel(config: SiteConfig, incidents: Incident[], opts: 
     view.nextId = k > 0 ? views[k - 1]!.id : null;
     view.prevId = k + 1 < views.length ? views[k + 1]!.id : null;
   });
+  if (opts.sourceHash) {
+    const today = dateUtc(now);
+    for (const view of views) {
+      const source = opts.sourceHash(view);
+      if (source !== undefined) view.fingerprint = incidentFingerprint(view, source, now, today);
+    }
+  }
   const byId = new Map(views.map((v) => [v.id, v] as const));
 
   // Bucket incidents per service once (views are already in display order).

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Io } from '../cli.js';
 import { buildTime, ProjectError } from '../project.js';
 import { generateSite, writeSite } from '../build.js';
-import { parseFormat, report } from './check.js';
+import { parseFileTimeout, parseFormat, report } from './check.js';
 import { counts } from '../diagnostics.js';
 
 function formatBytes(n: number): string {
@@ -26,12 +26,14 @@ export async function runBuild(root: string, values: Record<string, string | boo
     if (!/^[1-9]\d{0,3}$/.test(values.jobs.trim())) throw new ProjectError(`--jobs must be a whole number of threads, at least 1; found "${values.jobs}"`);
     jobs = Number(values.jobs.trim());
   }
+  const fileTimeout = parseFileTimeout(values['file-timeout']);
   const generated = await generateSite(root, {
     now: buildTime(io.env),
     drafts: values.drafts === true,
     ...(baseUrl ? { baseUrl } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
     cache: values['no-cache'] !== true,
+    ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}),
   });
   const { project } = generated;
   if (!generated.ok) {
@@ -40,12 +42,14 @@ export async function runBuild(root: string, values: Record<string, string | boo
     return 1;
   }
   if (counts(project.diagnostics).warnings > 0) report(project, format, io, io.err);
-  const written = await writeSite(root, out, generated.files);
-  const pages = generated.files.filter((f) => f.path.endsWith('.html')).length;
+  const cache = values['no-cache'] !== true;
+  const { CACHE_DIR, toolIdentity } = cache ? await import('../cache.js') : { CACHE_DIR: '', toolIdentity: () => '' };
+  const written = await writeSite(root, out, generated.pending, cache ? { cacheDir: path.join(root, CACHE_DIR), tool: toolIdentity() } : {});
+  const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
   const published = generated.model.incidents.length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
   io.out(
-    `Built ${published} incident${published === 1 ? '' : 's'} into ${path.relative(io.cwd, out) || '.'}: ${pages} pages, ${written.files} files, ${formatBytes(written.bytes)} in ${seconds} s\n`,
+    `Built ${published} incident${published === 1 ? '' : 's'} into ${path.relative(io.cwd, out) || '.'}: ${pages} pages, ${written.files} files, ${formatBytes(written.bytes)}${written.reused > 0 ? ` (${written.reused} unchanged, reused)` : ''} in ${seconds} s\n`,
   );
   return 0;
 }

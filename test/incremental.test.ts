@@ -1,0 +1,174 @@
+/**
+ * Incremental output: a rebuild renders and writes only what changed (reusing the previous output's files and
+ * updating the spare copy kept in the cache), and its output is always byte for byte the output of a build from
+ * scratch (`--no-cache`) of the same project: after edits, additions, deletions, static files coming and going,
+ * a template, site.yaml or SOURCE_DATE_EPOCH changing, and a cache damaged by hand.
+ */
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile, cp, unlink, lstat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
+import { CACHE_DIR } from '../src/cache.js';
+import { BUILTIN_TEMPLATES_DIR } from '../src/render.js';
+import { runCli } from './helpers/cli.js';
+
+let root: string;
+let out: string;
+let fresh: string;
+const ENV = { SOURCE_DATE_EPOCH: String(BENCH_SOURCE_DATE_EPOCH) };
+
+async function listTree(dir: string, prefix = ''): Promise<Map<string, Buffer>> {
+  const found = new Map<string, Buffer>();
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix + e.name;
+    if (e.isDirectory()) for (const [k, v] of await listTree(path.join(dir, e.name), `${rel}/`)) found.set(k, v);
+    else found.set(rel, await readFile(path.join(dir, e.name)));
+  }
+  return found;
+}
+
+/** Build incrementally into `out`; returns how many files the build says it reused. */
+async function build(env: Record<string, string> = ENV): Promise<number> {
+  const r = await runCli(['build', root, '--out', out], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const m = /\((\d+) unchanged, reused\)/.exec(r.stdout);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The incremental output is exactly a build from scratch of the same project. */
+async function assertAsFromScratch(what: string, env: Record<string, string> = ENV): Promise<number> {
+  await rm(fresh, { recursive: true, force: true });
+  const r = await runCli(['build', root, '--out', fresh, '--no-cache'], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const [a, b] = [await listTree(out), await listTree(fresh)];
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort(), `${what}: the same files`);
+  for (const [k, v] of a) assert.ok(v.equals(b.get(k)!), `${what}: ${k} differs from a build from scratch`);
+  return a.size;
+}
+
+async function incidentFiles(): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(path.join(d, e.name));
+      else found.push(path.join(d, e.name));
+    }
+  };
+  await walk(path.join(root, 'incidents'));
+  return found.sort();
+}
+
+describe('incremental output', () => {
+  before(async () => {
+    root = await mkdtemp(path.join(os.tmpdir(), 'pm-incr-'));
+    await generateProject(root, { incidents: 60, seed: 5 });
+    out = path.join(root, 'dist');
+    fresh = path.join(root, 'fresh');
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('reuses unchanged files and still writes what a build from scratch writes', async () => {
+    assert.equal(await build(), 0, 'nothing to reuse the first time');
+    const total = await assertAsFromScratch('first build');
+    const second = await build();
+    // Every incident's page and API record (list pages, feeds and badges are always rendered).
+    assert.ok(second >= 100, `an unchanged project reuses the incidents' files (${second} of ${total})`);
+    await assertAsFromScratch('unchanged');
+
+    const files = await incidentFiles();
+    await appendFile(files[10]!, '\nOne more sentence for the record.\n');
+    const afterEdit = await build();
+    // Its page, its API record and API page, and its two neighbours' pages.
+    assert.ok(afterEdit < second && second - afterEdit <= 6, `one edit re-renders a few files (${afterEdit} reused, ${second} before)`);
+    await assertAsFromScratch('one body edited');
+
+    // A title shows on the neighbours' pages too.
+    const text = await readFile(files[11]!, 'utf8');
+    await writeFile(files[11]!, text.replace(/^title: (.*)$/m, 'title: $1 (renamed)'));
+    await build();
+    await assertAsFromScratch('a title changed');
+
+    // Deleted, then added back; static files added, then removed (with their folder).
+    const removed = path.join(root, 'removed.md.bak');
+    await rename(files[20]!, removed);
+    await build();
+    await assertAsFromScratch('an incident deleted');
+    await mkdir(path.join(root, 'static', 'docs'), { recursive: true });
+    await writeFile(path.join(root, 'static', 'docs', 'runbook.txt'), 'hello\n');
+    await build();
+    await assertAsFromScratch('a static file added');
+    await rename(removed, files[20]!);
+    await rm(path.join(root, 'static'), { recursive: true });
+    await build();
+    await assertAsFromScratch('incident back, static files gone');
+    await build();
+    await assertAsFromScratch('built twice more');
+  });
+
+  it('a changed template, site.yaml or SOURCE_DATE_EPOCH re-renders what depends on it', async () => {
+    // A user's template replacing ours: every incident page shows the change.
+    await mkdir(path.join(root, 'templates'), { recursive: true });
+    const incidentTemplate = await readFile(path.join(BUILTIN_TEMPLATES_DIR, 'incident.eta'), 'utf8');
+    await writeFile(path.join(root, 'templates', 'incident.eta'), incidentTemplate.replace('<article class="incident">', '<article class="incident" data-custom="1">'));
+    await build();
+    const n = await assertAsFromScratch('a template overridden');
+    const pages = [...(await listTree(out)).entries()].filter(([k]) => /^incidents\/[^/]+\/index\.html$/.test(k));
+    assert.ok(pages.length > 10 && pages.every(([, v]) => v.includes('data-custom="1"')), 'every incident page has the new template');
+    await rm(path.join(root, 'templates'), { recursive: true });
+    await build();
+    await assertAsFromScratch('the template removed again');
+
+    const config = await readFile(path.join(root, 'site.yaml'), 'utf8');
+    await writeFile(path.join(root, 'site.yaml'), config.replace(/^title: (.*)$/m, 'title: Renamed status site'));
+    assert.ok(n > 0);
+    await build();
+    await assertAsFromScratch('site.yaml changed');
+    await writeFile(path.join(root, 'site.yaml'), config);
+
+    const later = { SOURCE_DATE_EPOCH: String(BENCH_SOURCE_DATE_EPOCH + 86_400 * 40) };
+    await build(later);
+    await assertAsFromScratch('40 days later', later);
+    await build();
+    await assertAsFromScratch('back to the first date');
+  });
+
+  it('a cache damaged by hand costs a rewrite, never a wrong or incomplete site', async () => {
+    await build();
+    await build(); // the spare copy now exists
+    const cache = path.join(root, CACHE_DIR);
+    const names = await readdir(cache);
+    const spare = names.find((n) => n.startsWith('spare-') && !n.endsWith('.json'));
+    assert.ok(spare, `a spare copy of the output is kept in the cache (${names.join(', ')})`);
+    // Delete and truncate files of the spare copy, then rebuild: the site is still complete and right.
+    const spareFiles = [...(await listTree(path.join(cache, spare))).keys()];
+    assert.ok(spareFiles.length > 50);
+    await unlink(path.join(cache, spare, spareFiles[3]!));
+    await writeFile(path.join(cache, spare, spareFiles[7]!), '');
+    await build();
+    await assertAsFromScratch('spare copy damaged');
+    // Garbage records.
+    for (const n of await readdir(cache)) if (/^(output|spare)-.*\.json$/.test(n)) await writeFile(path.join(cache, n), '{"nonsense": tru');
+    assert.equal(await build(), 0, 'no record, nothing reused');
+    await assertAsFromScratch('records unreadable');
+    // The output folder replaced by something else: its record no longer matches.
+    await build();
+    await rm(out, { recursive: true });
+    await cp(fresh, out, { recursive: true });
+    await writeFile(path.join(out, 'index.html'), 'not ours');
+    await build();
+    await assertAsFromScratch('output folder replaced by hand');
+    assert.ok((await lstat(out)).isDirectory());
+  });
+
+  it('--no-cache neither reads nor keeps anything', async () => {
+    await rm(path.join(root, CACHE_DIR), { recursive: true, force: true });
+    const r = await runCli(['build', root, '--out', out, '--no-cache'], { env: ENV });
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /reused/);
+    await assert.rejects(readdir(path.join(root, CACHE_DIR)), 'no cache folder is made');
+  });
+});
