@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
 import { CACHE_DIR } from '../src/cache.js';
+import { generateSite, writeSite } from '../src/build.js';
 import { BUILTIN_TEMPLATES_DIR } from '../src/render.js';
 import { runCli } from './helpers/cli.js';
 
@@ -162,6 +163,19 @@ describe('incremental output', () => {
     await build();
     await assertAsFromScratch('output folder replaced by hand');
     assert.ok((await lstat(out)).isDirectory());
+  });
+
+  it('another version of the tool reuses nothing', async () => {
+    const cacheDir = path.join(root, CACHE_DIR);
+    const g = await generateSite(root, { now: BENCH_SOURCE_DATE_EPOCH * 1000, drafts: false, cache: true });
+    assert.ok(g.ok);
+    const first = await writeSite(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
+    const same = await writeSite(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
+    const other = await writeSite(root, out, g.pending, { cacheDir, tool: 'postmortem 2' });
+    assert.ok(same.reused >= 100, `the same tool reuses the incidents' files (${same.reused})`);
+    assert.equal(other.reused, 0, 'a record made by another tool is not trusted');
+    assert.equal(first.files, other.files);
+    await assertAsFromScratch('after a tool change');
   });
 
   it('--no-cache neither reads nor keeps anything', async () => {
