@@ -22,7 +22,8 @@ export function safeOutputPath(p: string): string {
 
 /**
  * What an output folder holds, so that the next build can skip what did not change: path → [key, bytes] of
- * every file (key null: a file without a key, always written; bytes 0 for the user's static files).
+ * every file. The key is the file's own (`PendingFile.key`), else a hash of its content (`contentKey`), or null
+ * for the user's static files (always copied; bytes 0).
  */
 export type OutputKeys = Map<string, readonly [key: string | null, bytes: number]>;
 
@@ -43,6 +44,14 @@ export interface KnownOutput {
 }
 
 const sizeOf = (content: string | Uint8Array) => (typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength);
+
+/**
+ * The key recorded for a file that has no key of its own (a page that shows "now" or every incident): a hash of
+ * its content, so that the next build, which must render it, need not write it when it came out the same.
+ */
+function contentKey(content: string | Uint8Array): string {
+  return `content:${createHash('sha256').update(content).digest('base64url')}`;
+}
 
 /** mkdir -p that replaces a file standing where a folder must be (an old output's file of the same name). */
 function ensureDir(dir: string): void {
@@ -110,7 +119,7 @@ export async function writeFresh(dir: string, files: readonly PendingFile[], pre
     const content = file.render();
     bytes += sizeOf(content);
     putFile(path.join(dir, rels[i]!), content);
-    keys.set(file.path, [file.key ?? null, sizeOf(content)]);
+    keys.set(file.path, [file.key ?? contentKey(content), sizeOf(content)]);
   };
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
@@ -180,16 +189,24 @@ export async function updateTree(dir: string, files: readonly PendingFile[], hav
     const file = files[i]!;
     const before = have.get(file.path);
     // (Kept only if it is still there, whole: a cache damaged by hand or by a full disk costs a rewrite.)
-    if (before && before[0] !== null && before[0] === file.key && !extra.has(file.path) && lstatSync(path.join(dir, rels[i]!), { throwIfNoEntry: false })?.size === before[1]) {
+    if (before && file.key !== undefined && before[0] === file.key && !extra.has(file.path) && lstatSync(path.join(dir, rels[i]!), { throwIfNoEntry: false })?.size === before[1]) {
       keys.set(file.path, before);
       bytes += before[1];
       reused++;
       continue;
     }
     const content = file.render();
-    bytes += sizeOf(content);
+    const size = sizeOf(content);
+    bytes += size;
+    if (file.key === undefined) {
+      // Rendered, but written only if it differs from the copy in the folder.
+      const key = contentKey(content);
+      keys.set(file.path, [key, size]);
+      if (before && before[0] === key && !extra.has(file.path) && lstatSync(path.join(dir, rels[i]!), { throwIfNoEntry: false })?.size === size) continue;
+    } else {
+      keys.set(file.path, [file.key, size]);
+    }
     putFile(path.join(dir, rels[i]!), content);
-    keys.set(file.path, [file.key ?? null, sizeOf(content)]);
   }
   return { bytes, reused, keys };
 }
