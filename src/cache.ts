@@ -28,9 +28,24 @@ export const CACHE_FORMAT = 2;
 export const CACHE_DIR = path.join('.cache', 'postmortem');
 const SHARDS = 16;
 
+/**
+ * What the file system said of a file when it was read: a rebuild whose file still says the same is not read
+ * again. `ctimeMs` changes on every write (no tool sets it back); `seen` is when the stamp was taken, and a
+ * stamp is trusted only if the file had not changed in the 2 s before (on a file system with coarse times, a
+ * write in the same tick as the read would otherwise go unnoticed: git's "racily clean" rule).
+ */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  seen: number;
+}
+
 export interface CacheEntry {
   /** SHA-256 of the file's text. */
   hash: string;
+  stamp?: FileStamp;
   /** The result, without its text. */
   result: FileResult;
 }
@@ -190,7 +205,31 @@ export class BuildCache {
     return out;
   }
 
-  set(file: string, hash: string, result: FileResult): void {
+  /**
+   * The hash of the file's text as last read, without reading it, when its stamp is unchanged and trusted and
+   * its stored result has no diagnostics (those need the text, for their code frames).
+   */
+  unchangedHash(file: string, stamp: FileStamp): string | undefined {
+    const e = this.shards[shardOf(file)]!.get(file);
+    const s = e?.stamp;
+    if (!e || !s || e.result.diagnostics.length > 0) return undefined;
+    if (s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs || s.ctimeMs !== stamp.ctimeMs || s.ino !== stamp.ino) return undefined;
+    if (!(Math.max(s.mtimeMs, s.ctimeMs) < s.seen - 2000)) return undefined;
+    return e.hash;
+  }
+
+  /** Record a new stamp for a file read again and found unchanged (a checkout or `touch` changes stamps only). */
+  restamp(file: string, hash: string, stamp: FileStamp): void {
+    const i = shardOf(file);
+    const e = this.shards[i]!.get(file);
+    if (!e || e.hash !== hash) return;
+    const s = e.stamp;
+    if (s && s.size === stamp.size && s.mtimeMs === stamp.mtimeMs && s.ctimeMs === stamp.ctimeMs && s.ino === stamp.ino && Math.max(s.mtimeMs, s.ctimeMs) < s.seen - 2000) return;
+    e.stamp = stamp;
+    this.dirty.add(i);
+  }
+
+  set(file: string, hash: string, result: FileResult, stamp?: FileStamp): void {
     const i = shardOf(file);
     const before = this.shards[i]!.get(file);
     if (before && before.result.incident) this.oldBlobs.add(this.blobName(file, before.hash));
@@ -204,7 +243,7 @@ export class BuildCache {
       this.oldBlobs.delete(name);
       this.newBlobs.set(name, { html: { bodyHtml: result.html?.bodyHtml ?? '', rootCauseHtml: result.html?.rootCauseHtml ?? '', timelineHtml: result.html?.timelineHtml ?? [] }, body });
     }
-    this.shards[i]!.set(file, { hash, result: stored });
+    this.shards[i]!.set(file, stamp ? { hash, result: stored, stamp } : { hash, result: stored });
     this.dirty.add(i);
   }
 

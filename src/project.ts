@@ -3,7 +3,7 @@
  * and (for builds) renders each incident's Markdown while its tree is at hand, so nothing is parsed twice.
  */
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Incident, IncidentHtml, SiteConfig, ValidationResult } from './model.js';
@@ -178,13 +178,27 @@ export async function loadProject(root: string, opts: LoadOptions): Promise<Proj
   let results: FileResult[];
   if (opts.cache && config) {
     const { BuildCache, cacheKey, textHash } = await import('./cache.js');
+    type FileStamp = import('./cache.js').FileStamp;
     const cache = await BuildCache.open(root, cacheKey({ configText, drafts: ctx.drafts, ...(opts.cacheTool ? { tool: opts.cacheTool } : {}) }));
     results = new Array(files.length);
     const misses: number[] = [];
     const hashes: string[] = new Array(files.length);
-    // Read every file to hash it; a hit keeps its text only if it has diagnostics.
+    // Hash every file: from the cache when the file system says it did not change, else by reading it. A hit
+    // keeps its text only if it has diagnostics.
+    const stamps: (FileStamp | undefined)[] = new Array(files.length);
     for (let i = 0; i < files.length; i++) {
       const file = files[i]!;
+      const st = statSync(path.join(root, file), { throwIfNoEntry: false });
+      const stamp = st?.isFile() ? (stamps[i] = { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, seen: Date.now() }) : undefined;
+      const known = stamp && ctx.html ? cache.unchangedHash(file, stamp) : undefined;
+      if (known !== undefined) {
+        const hit = cache.get(file, known, ctx.now, () => recomputeBlob(root, file, known, ctx));
+        if (hit) {
+          hashes[i] = known;
+          results[i] = hit;
+          continue;
+        }
+      }
       const source = readSourceSync(root, file);
       if (!('text' in source)) {
         results[i] = { file, incident: null, diagnostics: [source] };
@@ -192,15 +206,17 @@ export async function loadProject(root: string, opts: LoadOptions): Promise<Proj
       }
       const hash = (hashes[i] = textHash(source.text));
       const hit = ctx.html ? cache.get(file, hash, ctx.now, () => recomputeBlob(root, file, hash, ctx)) : undefined;
-      if (hit) results[i] = hit.diagnostics.length > 0 ? { ...hit, text: source.text } : hit;
-      else misses.push(i);
+      if (hit) {
+        results[i] = hit.diagnostics.length > 0 ? { ...hit, text: source.text } : hit;
+        if (stamp) cache.restamp(file, hash, stamp);
+      } else misses.push(i);
     }
     const fresh = await processFiles(root, misses.map((i) => files[i]!), configText, ctx, opts.jobs, opts.fileTimeoutMs);
     misses.forEach((i, k) => {
       results[i] = fresh[k]!;
       // Stored only when the text processed is the text hashed (not edited in between).
       const r = fresh[k]!;
-      if (ctx.html && hashes[i] !== undefined && r.hash === hashes[i]) cache.set(files[i]!, hashes[i]!, r);
+      if (ctx.html && hashes[i] !== undefined && r.hash === hashes[i]) cache.set(files[i]!, hashes[i]!, r, stamps[i]);
     });
     cache.retain(new Set(files));
     await cache.save();

@@ -669,6 +669,18 @@ function allPageSpecs(model: SiteModel): PageSpec[] {
   return [...listPageSpecs(model), ...model.incidents.map((inc) => incidentPage(model, inc))];
 }
 
+/**
+ * For the key of a list page: an incident view stands for its fingerprint (which covers every field of it),
+ * Maps and Sets for their entries (JSON would drop them).
+ */
+function dataKeyReplacer(this: unknown, _key: string, value: unknown): unknown {
+  if (value instanceof Map || value instanceof Set) return [...value];
+  if (value !== null && typeof value === 'object' && typeof (value as IncidentView).fingerprint === 'string' && typeof (value as IncidentView).id === 'string' && 'prevId' in value) {
+    return `incident:${(value as IncidentView).fingerprint}`;
+  }
+  return value;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Loading templates and assets
 
@@ -735,6 +747,11 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 
   function render(model: SiteModel, spec: PageSpec): OutputFile {
+    return renderPrepared(spec, prepare(model, spec));
+  }
+
+  /** Everything a page's template receives. */
+  function prepare(model: SiteModel, spec: PageSpec): PageData {
     const d = derive(model);
     const root = spec.absolute ? model.config.basePath : '../'.repeat(spec.path.split('/').length - 1);
     const url = spec.path.replace(/[^/]*$/, '');
@@ -751,7 +768,10 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
       nav: spec.nav,
       noindex: spec.noindex ?? false,
     };
-    const data: PageData = { ...spec.data(h), site: model, page, h };
+    return { ...spec.data(h), site: model, page, h };
+  }
+
+  function renderPrepared(spec: PageSpec, data: PageData): OutputFile {
     try {
       return { path: spec.path, content: eta.render(spec.template, data) };
     } catch (e) {
@@ -797,9 +817,18 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
     pendingSite(model) {
       const constant = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });
       const page = (spec: PageSpec, key?: string): PendingFile => ({ path: spec.path, ...(key !== undefined ? { key } : {}), render: () => render(model, spec).content });
+      const keyed = model.incidents.every((inc) => inc.fingerprint !== undefined);
+      /** A list page: keyed by what its template receives (incidents by their fingerprints) and "now". */
+      const listPage = (spec: PageSpec): PendingFile => {
+        if (!keyed || spec.template === 'status' || spec.absolute) return page(spec);
+        const data = prepare(model, spec);
+        const { site: _site, h: _h, ...own } = data;
+        const key = createHash('sha256').update(`${siteKey(model)}\0list\0${model.now}\0${JSON.stringify(own, dataKeyReplacer)}`).digest('base64url');
+        return { path: spec.path, key, render: () => renderPrepared(spec, data).content };
+      };
       return [
         ...assetFiles.map(constant),
-        ...listPageSpecs(model).map((spec) => page(spec)),
+        ...listPageSpecs(model).map(listPage),
         ...model.incidents.map((inc) => page(incidentPage(model, inc), incidentPageKey(model, inc))),
       ];
     },
