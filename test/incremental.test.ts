@@ -14,21 +14,12 @@ import { CACHE_DIR } from '../src/cache.js';
 import { generateSite, writeSite } from '../src/build.js';
 import { BUILTIN_TEMPLATES_DIR } from '../src/render.js';
 import { runCli } from './helpers/cli.js';
+import { listTree } from './helpers/tree.js';
 
 let root: string;
 let out: string;
 let fresh: string;
 const ENV = { SOURCE_DATE_EPOCH: String(BENCH_SOURCE_DATE_EPOCH) };
-
-async function listTree(dir: string, prefix = ''): Promise<Map<string, Buffer>> {
-  const found = new Map<string, Buffer>();
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const rel = prefix + e.name;
-    if (e.isDirectory()) for (const [k, v] of await listTree(path.join(dir, e.name), `${rel}/`)) found.set(k, v);
-    else found.set(rel, await readFile(path.join(dir, e.name)));
-  }
-  return found;
-}
 
 /** Build incrementally into `out`; returns how many files the build says it reused. */
 async function build(env: Record<string, string> = ENV): Promise<number> {

@@ -11,6 +11,7 @@ import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
 import { generateSite, type BuildOptions } from '../src/build.js';
 import { CACHE_DIR } from '../src/cache.js';
 import { runCli } from './helpers/cli.js';
+import { listTree } from './helpers/tree.js';
 
 const NOW = BENCH_SOURCE_DATE_EPOCH * 1000;
 let root: string;
@@ -24,16 +25,6 @@ async function site(opts: Partial<BuildOptions> = {}): Promise<Map<string, strin
 function assertSame(a: Map<string, string>, b: Map<string, string>, what: string) {
   assert.deepEqual([...a.keys()], [...b.keys()], `${what}: the same files`);
   for (const [p, c] of a) assert.ok(c === b.get(p), `${what}: ${p} differs`);
-}
-
-async function listTree(dir: string, prefix = ''): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const rel = prefix + e.name;
-    if (e.isDirectory()) for (const [k, v] of await listTree(path.join(dir, e.name), `${rel}/`)) out.set(k, v);
-    else out.set(rel, await readFile(path.join(dir, e.name)));
-  }
-  return out;
 }
 
 describe('parallel and cached builds give the same site', () => {
