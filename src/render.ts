@@ -670,15 +670,19 @@ function allPageSpecs(model: SiteModel): PageSpec[] {
 }
 
 /**
- * For the key of a list page: an incident view stands for its fingerprint (which covers every field of it),
- * Maps and Sets for their entries (JSON would drop them).
+ * For the key of a list page: an incident view stands for its fingerprint (which covers every field of it); so
+ * does an incident named by id in a day of an uptime bar (the bar shows its title: `Helpers.cellText`); Maps
+ * and Sets stand for their entries (JSON would drop them).
  */
-function dataKeyReplacer(this: unknown, _key: string, value: unknown): unknown {
-  if (value instanceof Map || value instanceof Set) return [...value];
-  if (value !== null && typeof value === 'object' && typeof (value as IncidentView).fingerprint === 'string' && typeof (value as IncidentView).id === 'string' && 'prevId' in value) {
-    return `incident:${(value as IncidentView).fingerprint}`;
-  }
-  return value;
+function dataKeyReplacer(model: SiteModel) {
+  const fp = (id: string) => `incident:${model.byId.get(id)?.fingerprint ?? id}`;
+  return function (this: unknown, _key: string, value: unknown): unknown {
+    if (value instanceof Map || value instanceof Set) return [...value];
+    if (value === null || typeof value !== 'object') return value;
+    if (typeof (value as IncidentView).fingerprint === 'string' && typeof (value as IncidentView).id === 'string' && 'prevId' in value) return fp((value as IncidentView).id);
+    if ('downtimeMinutes' in value && Array.isArray((value as DayBucket).incidents)) return { ...value, incidents: (value as DayBucket).incidents.map(fp) };
+    return value;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -819,11 +823,12 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
       const page = (spec: PageSpec, key?: string): PendingFile => ({ path: spec.path, ...(key !== undefined ? { key } : {}), render: () => render(model, spec).content });
       const keyed = model.incidents.every((inc) => inc.fingerprint !== undefined);
       /** A list page: keyed by what its template receives (incidents by their fingerprints) and "now". */
+      const replacer = dataKeyReplacer(model);
       const listPage = (spec: PageSpec): PendingFile => {
         if (!keyed || spec.template === 'status' || spec.absolute) return page(spec);
         const data = prepare(model, spec);
         const { site: _site, h: _h, ...own } = data;
-        const key = createHash('sha256').update(`${siteKey(model)}\0list\0${model.now}\0${JSON.stringify(own, dataKeyReplacer)}`).digest('base64url');
+        const key = createHash('sha256').update(`${siteKey(model)}\0list\0${model.now}\0${JSON.stringify(own, replacer)}`).digest('base64url');
         return { path: spec.path, key, render: () => renderPrepared(spec, data).content };
       };
       return [

@@ -201,3 +201,104 @@ describe('incremental output', () => {
     await assert.rejects(readdir(path.join(root, CACHE_DIR)), 'no cache folder is made');
   });
 });
+
+/**
+ * The property every reuse rests on, checked page by page: two builds that give a file the same key give it the
+ * same bytes. A project large enough for services with several list pages (whose uptime bars show the titles
+ * of recent incidents that are listed on another page) and tag pages; each change below is made in a copy.
+ */
+describe('equal keys mean equal bytes', () => {
+  let base: string;
+  before(async () => {
+    base = await mkdtemp(path.join(os.tmpdir(), 'pm-keys-'));
+    await generateProject(base, { incidents: 1000, seed: 11 });
+  });
+  after(async () => {
+    await rm(base, { recursive: true, force: true });
+  });
+
+  const NOW = BENCH_SOURCE_DATE_EPOCH * 1000;
+  async function keyed(dir: string, now = NOW): Promise<Map<string, { key: string | undefined; bytes: string }>> {
+    const g = await generateSite(dir, { now, drafts: false, cache: true });
+    assert.ok(g.ok, 'the project builds');
+    return new Map(g.pending.map((f) => [f.path, { key: f.key, bytes: Buffer.from(f.render()).toString('base64') }]));
+  }
+  function assertKeysHold(a: Map<string, { key: string | undefined; bytes: string }>, b: Map<string, { key: string | undefined; bytes: string }>, what: string) {
+    let keyedSame = 0;
+    for (const [p, x] of a) {
+      const y = b.get(p);
+      if (!y || x.key === undefined || x.key !== y.key) continue;
+      keyedSame++;
+      assert.ok(x.bytes === y.bytes, `${what}: ${p} has the same key in both builds but different bytes`);
+    }
+    assert.ok(keyedSame > 100, `${what}: ${keyedSame} files kept their key`);
+  }
+
+  for (const [what, change] of [
+    ['the title of the newest incident', (t: string) => t.replace(/^title: (.*)$/m, 'title: $1 (renamed)')],
+    ['a resolved time moved an hour', (t: string) => t.replace(/^resolved: (\d{4}-\d\d-\d\d)T(\d\d)/m, (_m, d: string, h: string) => `resolved: ${d}T${String((Number(h) + 1) % 24).padStart(2, '0')}`)],
+    ['an action closed', (t: string) => t.replace(/status: open/, 'status: done')],
+  ] as const) {
+    it(`after changing ${what}`, async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'pm-keys-copy-'));
+      try {
+        await cp(base, dir, { recursive: true });
+        const before = await keyed(dir);
+        // The most recent incident files (by name, which starts with the date) are the ones the uptime bars show.
+        const files = (await readdirRecursive(path.join(dir, 'incidents'))).sort().reverse();
+        let changed = false;
+        for (const f of files) {
+          const text = await readFile(f, 'utf8');
+          const next = change(text);
+          if (next !== text) {
+            await writeFile(f, next);
+            changed = true;
+            break;
+          }
+        }
+        assert.ok(changed, 'some file had something to change');
+        assertKeysHold(before, await keyed(dir), what);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it('after changing the title of an incident shown in an uptime bar but not listed on that page', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pm-keys-copy-'));
+    try {
+      await cp(base, dir, { recursive: true });
+      const config = await readFile(path.join(dir, 'site.yaml'), 'utf8');
+      await writeFile(path.join(dir, 'site.yaml'), config.replace(/^uptime_days: \d+$/m, 'uptime_days: 365'));
+      const g = await generateSite(dir, { now: NOW, drafts: false, cache: true });
+      assert.ok(g.ok);
+      // A service with more incidents in its uptime window than its first page lists (LIST_PAGE_SIZE, 50).
+      const windowStart = NOW - 365 * 86_400_000;
+      const svc = g.model.services.find((s) => s.incidentIds.filter((id) => g.model.byId.get(id)!.started >= windowStart).length > 55);
+      assert.ok(svc, 'the project has a service with more than 55 incidents in a year');
+      const target = g.model.byId.get(svc.incidentIds[55]!)!;
+      assert.ok(svc.days.some((d) => d.incidents.includes(target.id)), 'the incident is in the uptime bar');
+      const before = await keyed(dir);
+      const file = path.join(dir, target.file);
+      await writeFile(file, (await readFile(file, 'utf8')).replace(/^title: (.*)$/m, 'title: $1 (renamed)'));
+      const after = await keyed(dir);
+      assert.notEqual(before.get(`services/${svc.id}/index.html`)!.bytes, after.get(`services/${svc.id}/index.html`)!.bytes, 'the bar shows the new title');
+      assertKeysHold(before, after, 'a title in an uptime bar');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a day later', async () => {
+    assertKeysHold(await keyed(base), await keyed(base, NOW + 86_400_000), 'a day later');
+  });
+});
+
+async function readdirRecursive(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) found.push(...(await readdirRecursive(path.join(dir, e.name))));
+    else found.push(path.join(dir, e.name));
+  }
+  return found;
+}
