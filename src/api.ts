@@ -1,7 +1,7 @@
 /**
  * The JSON API: Atlassian Statuspage's public API v2 (same paths, field names and value sets, so
  * that existing clients, widgets and aggregators read the site unchanged) and our own
- * `api/incidents.json` (paginated, see `renderIncidentsApi`) / `api/services.json` with every field
+ * `api/incidents.json` (paginated, see `pendingIncidentsApi`) / `api/services.json` with every field
  * and derived figure.
  *
  * Every file is `JSON.stringify(value, null, 2)` plus a newline. Ids are stable: an incident's id is
@@ -386,14 +386,9 @@ function incidentIndexEntry(model: SiteModel, incident: IncidentView) {
  *   no incident's own file can take this path). This one file does grow with
  *   the history, but by a few hundred bytes per incident (≈2–3 MB at 10,000): linear, and what a
  *   client needs to find an incident without walking the pages.
- */
-export function renderIncidentsApi(model: SiteModel): OutputFile[] {
-  return pendingIncidentsApi(model).map((f) => ({ path: f.path, content: f.render() }));
-}
-
-/**
- * `renderIncidentsApi`'s files, not rendered yet: each incident's own file is keyed by the site configuration
- * and the incident's fingerprint, each page by those of its incidents, its position and "now" (`generated_at`).
+ *
+ * Not rendered yet: each incident's own file is keyed by the site configuration and the incident's
+ * fingerprint, each page by those of its incidents, its position and "now" (`generated_at`).
  */
 export function pendingIncidentsApi(model: SiteModel): PendingFile[] {
   const incidents = model.incidents;

@@ -3,8 +3,6 @@
  * `generateSite` produces the files in memory (used by `build` and by `dev`); `writeSite` puts them on disk
  * atomically. A project with any error produces no files at all.
  */
-import path from 'node:path';
-import { rm } from 'node:fs/promises';
 import type { OutputFile, PendingFile, SiteConfig, SiteModel } from './model.js';
 import { loadProject, type ProjectResult } from './project.js';
 import { buildSiteModel } from './site.js';

@@ -42,6 +42,12 @@ export interface FileStamp {
   seen: number;
 }
 
+/** Whether a stored stamp is trusted (see FileStamp) and the file still says the same. */
+function stillTrusted(s: FileStamp | undefined, now: FileStamp): boolean {
+  if (!s || s.size !== now.size || s.mtimeMs !== now.mtimeMs || s.ctimeMs !== now.ctimeMs || s.ino !== now.ino) return false;
+  return Math.max(s.mtimeMs, s.ctimeMs) < s.seen - 2000;
+}
+
 export interface CacheEntry {
   /** SHA-256 of the file's text. */
   hash: string;
@@ -211,11 +217,7 @@ export class BuildCache {
    */
   unchangedHash(file: string, stamp: FileStamp): string | undefined {
     const e = this.shards[shardOf(file)]!.get(file);
-    const s = e?.stamp;
-    if (!e || !s || e.result.diagnostics.length > 0) return undefined;
-    if (s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs || s.ctimeMs !== stamp.ctimeMs || s.ino !== stamp.ino) return undefined;
-    if (!(Math.max(s.mtimeMs, s.ctimeMs) < s.seen - 2000)) return undefined;
-    return e.hash;
+    return e && e.result.diagnostics.length === 0 && stillTrusted(e.stamp, stamp) ? e.hash : undefined;
   }
 
   /** Record a new stamp for a file read again and found unchanged (a checkout or `touch` changes stamps only). */
@@ -223,8 +225,7 @@ export class BuildCache {
     const i = shardOf(file);
     const e = this.shards[i]!.get(file);
     if (!e || e.hash !== hash) return;
-    const s = e.stamp;
-    if (s && s.size === stamp.size && s.mtimeMs === stamp.mtimeMs && s.ctimeMs === stamp.ctimeMs && s.ino === stamp.ino && Math.max(s.mtimeMs, s.ctimeMs) < s.seen - 2000) return;
+    if (stillTrusted(e.stamp, stamp)) return;
     e.stamp = stamp;
     this.dirty.add(i);
   }

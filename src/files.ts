@@ -66,7 +66,6 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
       const abs = path.join(dir, entry.name);
       const relative = rel(root, abs);
       let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         let target: string;
         try {
@@ -81,7 +80,6 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
         }
         const s = await stat(target).catch(() => null);
         isDir = !!s?.isDirectory();
-        isFile = !!s?.isFile();
       }
       if (isDir) {
         await walk(abs);
@@ -98,22 +96,28 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
   return { files, diagnostics };
 }
 
+/** What a file's metadata rules out before it is opened: anything but a regular file, or one over the limit. */
+function refuse(file: string, s: { isFile(): boolean; size: number }): Diagnostic | null {
+  if (!s.isFile()) return fileDiagnostic(file, 'file-unreadable', 'expected a file; found a folder or a special file');
+  if (s.size > MAX_FILE_BYTES) {
+    return fileDiagnostic(file, 'file-too-large', `the file is ${s.size} bytes; incident files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, 'move attachments and logs out of the postmortem and link to them');
+  }
+  return null;
+}
+
+function unreadable(file: string, e: unknown): Diagnostic {
+  const code = (e as NodeJS.ErrnoException).code;
+  return fileDiagnostic(file, 'file-unreadable', `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
+}
+
 /** Read one file as UTF-8 text with the size limit; a problem is a diagnostic. */
 export async function readSource(root: string, file: string): Promise<SourceFile | Diagnostic> {
   const abs = path.join(root, file);
-  let bytes: Buffer;
   try {
-    const s = await stat(abs);
-    if (!s.isFile()) return fileDiagnostic(file, 'file-unreadable', 'expected a file; found a folder or a special file');
-    if (s.size > MAX_FILE_BYTES) {
-      return fileDiagnostic(file, 'file-too-large', `the file is ${s.size} bytes; incident files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, 'move attachments and logs out of the postmortem and link to them');
-    }
-    bytes = await readFile(abs);
+    return refuse(file, await stat(abs)) ?? decode(file, await readFile(abs));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fileDiagnostic(file, 'file-unreadable', `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
+    return unreadable(file, e);
   }
-  return decode(file, bytes);
 }
 
 /**
@@ -122,19 +126,11 @@ export async function readSource(root: string, file: string): Promise<SourceFile
  */
 export function readSourceSync(root: string, file: string): SourceFile | Diagnostic {
   const abs = path.join(root, file);
-  let bytes: Buffer;
   try {
-    const s = statSync(abs);
-    if (!s.isFile()) return fileDiagnostic(file, 'file-unreadable', 'expected a file; found a folder or a special file');
-    if (s.size > MAX_FILE_BYTES) {
-      return fileDiagnostic(file, 'file-too-large', `the file is ${s.size} bytes; incident files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, 'move attachments and logs out of the postmortem and link to them');
-    }
-    bytes = readFileSync(abs);
+    return refuse(file, statSync(abs)) ?? decode(file, readFileSync(abs));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fileDiagnostic(file, 'file-unreadable', `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
+    return unreadable(file, e);
   }
-  return decode(file, bytes);
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

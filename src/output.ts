@@ -3,11 +3,11 @@
  * with renames, so readers and hosts never see a half-written or mixed site and a failed build changes nothing.
  * No output path can escape the output folder.
  */
-import { mkdir, rename, rm, writeFile, readdir, copyFile, lstat, link, readFile } from 'node:fs/promises';
+import { rename, rm, readdir, lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import { linkSync, lstatSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { OutputFile, PendingFile } from './model.js';
+import type { PendingFile } from './model.js';
 
 /** A site path that is safe to join to the output folder, or an exception naming the bad path. */
 export function safeOutputPath(p: string): string {
@@ -105,7 +105,7 @@ function checkPaths(files: readonly PendingFile[]): string[] {
  * memory). A keyed file whose path and key are in `previous` (the output being replaced) is hard-linked from it
  * instead of rendered; when linking fails (no such file, another file system, no hard links) it is rendered.
  */
-export async function writeFresh(dir: string, files: readonly PendingFile[], previous?: KnownOutput, skip: ReadonlySet<string> = new Set()): Promise<WriteResult> {
+export function writeFresh(dir: string, files: readonly PendingFile[], previous?: KnownOutput, skip: ReadonlySet<string> = new Set()): WriteResult {
   const rels = checkPaths(files);
   const dirs = new Set<string>([dir]);
   for (const rel of rels) dirs.add(path.dirname(path.join(dir, rel)));
@@ -114,11 +114,13 @@ export async function writeFresh(dir: string, files: readonly PendingFile[], pre
   const linked: number[] = [];
   let bytes = 0;
   let reused = 0;
-  const write = (i: number) => {
+  /** `replace`: something may stand at the path (a static file, a link to undo); else it is a new file. */
+  const write = (i: number, replace: boolean) => {
     const file = files[i]!;
     const content = file.render();
     bytes += sizeOf(content);
-    putFile(path.join(dir, rels[i]!), content);
+    if (replace) putFile(path.join(dir, rels[i]!), content);
+    else writeFileSync(path.join(dir, rels[i]!), content);
     keys.set(file.path, [file.key ?? contentKey(content), sizeOf(content)]);
   };
   for (let i = 0; i < files.length; i++) {
@@ -128,8 +130,7 @@ export async function writeFresh(dir: string, files: readonly PendingFile[], pre
       try {
         const source = path.join(previous!.dir, rels[i]!);
         if (lstatSync(source).size !== before[1]) throw new Error('changed since');
-        rmSync(path.join(dir, rels[i]!), { force: true });
-        linkSync(source, path.join(dir, rels[i]!));
+        linkSync(source, path.join(dir, rels[i]!)); // (`skip`: no static file stands there)
         keys.set(file.path, before);
         bytes += before[1];
         reused++;
@@ -139,7 +140,7 @@ export async function writeFresh(dir: string, files: readonly PendingFile[], pre
         // Render it below.
       }
     }
-    write(i);
+    write(i, skip.has(file.path));
   }
   if (previous && linked.length > 0) {
     // Another build may have replaced the previous output while we linked from it: then write those files.
@@ -147,7 +148,7 @@ export async function writeFresh(dir: string, files: readonly PendingFile[], pre
     if (!st || st.dev !== previous.dev || st.ino !== previous.ino) {
       for (const i of linked) {
         bytes -= keys.get(files[i]!.path)![1];
-        write(i);
+        write(i, true);
       }
       reused = 0;
     }
@@ -161,7 +162,7 @@ export async function writeFresh(dir: string, files: readonly PendingFile[], pre
  * wanted any more are deleted, files whose key did not change are left as they are, the others written anew.
  * No folder is created or deleted but for paths that appear or disappear, which is what makes a rebuild cheap.
  */
-export async function updateTree(dir: string, files: readonly PendingFile[], have: OutputKeys, extra: ReadonlySet<string>): Promise<WriteResult> {
+export function updateTree(dir: string, files: readonly PendingFile[], have: OutputKeys, extra: ReadonlySet<string>): WriteResult {
   const rels = checkPaths(files);
   const want = new Set<string>([...files.map((f) => f.path), ...extra]);
   const emptied = new Set<string>();
@@ -374,7 +375,7 @@ export async function writeOutput(root: string, out: string, files: readonly Pen
   try {
     if (!taken) mkdirSync(staged, { recursive: true });
     const statics = await copyStatic(path.join(root, 'static'), staged);
-    const result = taken ? await updateTree(staged, files, spare!.keys, new Set(statics)) : await writeFresh(staged, files, current, new Set(statics));
+    const result = taken ? updateTree(staged, files, spare!.keys, new Set(statics)) : writeFresh(staged, files, current, new Set(statics));
     for (const p of statics) if (!result.keys.has(p)) result.keys.set(p, [null, 0]);
     const id = folderIdentity(staged);
     old = await swapIn(staged, out);

@@ -29,6 +29,7 @@ import type {
   TimelineEntry,
 } from './model.js';
 import { COMPONENT_STATUSES } from './model.js';
+import { isOverdue } from './site.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -303,8 +304,7 @@ export class Helpers {
   }
   /** An action still to do whose due date has passed (`ActionView.overdue` when present). */
   overdue(a: { status: string; due?: string; overdue?: boolean }): boolean {
-    if (typeof a.overdue === 'boolean') return a.overdue;
-    return (a.status === 'open' || a.status === 'in_progress') && !!a.due && a.due < this.derived.today;
+    return typeof a.overdue === 'boolean' ? a.overdue : isOverdue(a, this.derived.today);
   }
   isOpen(a: { status: string }): boolean {
     return a.status === 'open' || a.status === 'in_progress';
@@ -816,7 +816,10 @@ export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
   const renderer: Renderer = {
     templates,
     renderSite(model) {
-      return [...assetFiles, ...allPageSpecs(model).map((s) => render(model, s))].sort(byPath);
+      return renderer
+        .pendingSite(model)
+        .map((f) => ({ path: f.path, content: f.render() }))
+        .sort(byPath);
     },
     pendingSite(model) {
       const constant = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });

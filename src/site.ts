@@ -372,13 +372,12 @@ export function collectActions(incidents: IncidentView[], now: number): ActionVi
   const rows: { view: ActionView; incident: number; index: number }[] = [];
   incidents.forEach((incident, incidentIndex) => {
     incident.actions.forEach((action: Action, index) => {
-      const active = action.status === 'open' || action.status === 'in_progress';
       rows.push({
         view: {
           ...action,
           incidentId: incident.id,
           incidentTitle: incident.title,
-          overdue: active && action.due !== undefined && action.due < today,
+          overdue: isOverdue(action, today),
         },
         incident: incidentIndex,
         index,
@@ -427,6 +426,11 @@ export function groupServices(services: ServiceView[]): ServiceGroup[] {
 // ---------------------------------------------------------------------------------------------
 // The model
 
+/** An action still to do whose due date (`YYYY-MM-DD`) is before `today`. */
+export function isOverdue(a: { status: string; due?: string | undefined }, today: string): boolean {
+  return (a.status === 'open' || a.status === 'in_progress') && a.due !== undefined && a.due < today;
+}
+
 /**
  * Everything an incident's view holds, as a hash: the hash of its source (which determines the incident and its
  * HTML) and every value derived from "now" and from its neighbours. Two builds that give a view the same
@@ -443,7 +447,7 @@ export function incidentFingerprint(view: IncidentView, sourceHash: string, now:
     view.prevId,
     view.nextId,
     incidentUpdatedAt(view, now),
-    view.actions.map((a) => (a.status === 'open' || a.status === 'in_progress') && a.due !== undefined && a.due < today),
+    view.actions.map((a) => isOverdue(a, today)),
   ];
   return createHash('sha256').update(sourceHash).update('\0').update(JSON.stringify(derived)).digest('base64url');
 }

@@ -143,6 +143,18 @@ describe('incremental output', () => {
     await writeFile(path.join(cache, spare, spareFiles[7]!), '');
     await build();
     await assertAsFromScratch('spare copy damaged');
+    // Stored HTML gone for some incidents, garbage for others: those files are processed again.
+    const blobs = (await readdir(cache)).find((n) => n.startsWith('blobs-'));
+    assert.ok(blobs, 'HTML is stored in blobs');
+    const shards = (await readdir(path.join(cache, blobs))).sort();
+    await rm(path.join(cache, blobs, shards[0]!), { recursive: true });
+    for (const f of await readdir(path.join(cache, blobs, shards[1]!))) await writeFile(path.join(cache, blobs, shards[1]!, f), 'garbage');
+    // A template change re-renders every incident page, so each stored blob is read.
+    await mkdir(path.join(root, 'templates'), { recursive: true });
+    await writeFile(path.join(root, 'templates', 'incident.eta'), (await readFile(path.join(BUILTIN_TEMPLATES_DIR, 'incident.eta'), 'utf8')).replace('<article class="incident">', '<article class="incident" data-again="1">'));
+    await build();
+    await assertAsFromScratch('stored HTML deleted or damaged');
+    await rm(path.join(root, 'templates'), { recursive: true });
     // Garbage records.
     for (const n of await readdir(cache)) if (/^(output|spare)-.*\.json$/.test(n)) await writeFile(path.join(cache, n), '{"nonsense": tru');
     assert.equal(await build(), 0, 'no record, nothing reused');
