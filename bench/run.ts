@@ -53,7 +53,7 @@ import { formatSummary, profileFiles, summarizeFile, type ProfileSummary } from 
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(REPO_ROOT, 'bin', 'postmortem.js');
-const CLI_MODULE = path.join(REPO_ROOT, 'build', 'src', 'cli.js');
+const CLI_MODULE = path.join(REPO_ROOT, 'build', 'src', 'cli', 'main.js');
 const DEV_LATENCY = path.join(REPO_ROOT, 'build', 'bench', 'dev-latency.js');
 const METRICS = ['cold', 'noop', 'edit', 'dev', 'floors'] as const;
 type Metric = (typeof METRICS)[number];

@@ -1,9 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import type { Incident, OutputFile } from '../src/model.js';
-import { COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../src/model.js';
-import { API_PER_PAGE, incidentRecord, relativeLink, renderApi } from '../src/api.js';
+import type { Incident, OutputFile } from '../src/core/model.js';
+import { COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../src/core/model.js';
+import { API_PER_PAGE, incidentRecord, relativeLink, renderApi } from '../src/render/api.js';
 import { DAY, HOSTILE, T, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

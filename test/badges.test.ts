@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-import type { OutputFile } from '../src/model.js';
-import { INDICATOR_COLOR, LABEL_COLOR, STATUS_COLOR, renderBadge, renderBadges, textWidth } from '../src/badges.js';
+import type { OutputFile } from '../src/core/model.js';
+import { INDICATOR_COLOR, LABEL_COLOR, STATUS_COLOR, renderBadge, renderBadges, textWidth } from '../src/render/badges.js';
 import { HOSTILE, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

@@ -13,13 +13,13 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/config.js';
-import { loadMarkdown, processFile, type FileContext, type FileResult } from '../src/project.js';
-import { FileWorkers, PARALLEL_MIN_FILES, processFiles } from '../src/pool.js';
-import { DEFAULT_FILE_TIMEOUT_MS, inThreadLimit } from '../src/budget.js';
-import { ProjectState } from '../src/rebuild.js';
-import { startDev } from '../src/commands/dev.js';
-import { main, type Io } from '../src/cli.js';
+import { loadConfig } from '../src/validate/config.js';
+import { loadMarkdown, processFile, type FileContext, type FileResult } from '../src/project/load.js';
+import { FileWorkers, PARALLEL_MIN_FILES, processFiles } from '../src/process/pool.js';
+import { DEFAULT_FILE_TIMEOUT_MS, inThreadLimit } from '../src/process/budget.js';
+import { ProjectState } from '../src/project/state.js';
+import { startDev } from '../src/dev/session.js';
+import { main, type Io } from '../src/cli/main.js';
 
 const NOW = Date.parse('2024-06-15T12:00:00Z');
 const BUDGET_MS = 3_000; // generous: a normal 33 KB file must never reach it on a loaded 2-core machine; the slow shape takes 10 s or more

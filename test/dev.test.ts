@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { patchIncidentModel, ProjectState, publishable, siteModel } from '../src/rebuild.js';
-import { loadProject } from '../src/project.js';
-import { startDev } from '../src/commands/dev.js';
-import { main, type Io } from '../src/cli.js';
-import { resolveRequestPath } from '../src/serve.js';
+import { patchIncidentModel, ProjectState, publishable, siteModel } from '../src/project/state.js';
+import { loadProject } from '../src/project/load.js';
+import { startDev } from '../src/dev/session.js';
+import { main, type Io } from '../src/cli/main.js';
+import { resolveRequestPath } from '../src/dev/server.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(REPO, 'bin', 'postmortem.js');

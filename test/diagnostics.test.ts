@@ -4,9 +4,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { counts, formatGithub, formatJson, formatText, sortDiagnostics, summaryLine } from '../src/diagnostics.js';
-import { exitCode, parseFormat } from '../src/commands/check.js';
-import type { Diagnostic } from '../src/model.js';
+import { counts, formatGithub, formatJson, formatText, sortDiagnostics, summaryLine } from '../src/core/diagnostics.js';
+import { exitCode, parseFormat } from '../src/cli/commands/check.js';
+import type { Diagnostic } from '../src/core/model.js';
 
 /** CPU time of this process in ms: time bounds that a loaded machine cannot break. */
 const cpuMs = () => {

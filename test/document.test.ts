@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LIMITS, LineIndex, parseIncidentText, parseYamlFile, spanOf } from '../src/document.js';
-import { decode, findIncidentFiles, firstInvalidUtf8, MAX_FILE_BYTES, readSource } from '../src/files.js';
-import { validateDocument } from '../src/validate.js';
-import type { Diagnostic, SiteConfig } from '../src/model.js';
+import { LIMITS, LineIndex, parseIncidentText, parseYamlFile, spanOf } from '../src/parse/document.js';
+import { decode, findIncidentFiles, firstInvalidUtf8, MAX_FILE_BYTES, readSource } from '../src/source/files.js';
+import { validateDocument } from '../src/validate/incident.js';
+import type { Diagnostic, SiteConfig } from '../src/core/model.js';
 
 /** CPU time of this process in ms: time bounds that a loaded machine cannot break. */
 const cpuMs = () => {

@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../src/config.js';
-import { processSource } from '../src/project.js';
-import { buildSiteModel } from '../src/site.js';
-import type { Incident } from '../src/model.js';
+import { loadConfig } from '../src/validate/config.js';
+import { processSource } from '../src/project/load.js';
+import { buildSiteModel } from '../src/site/model.js';
+import type { Incident } from '../src/core/model.js';
 
 const SITE = `title: DST
 timezone: America/New_York

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 
-import type { Incident, OutputFile } from '../src/model.js';
-import { foldLine, icsText, renderFeeds } from '../src/feeds.js';
+import type { Incident, OutputFile } from '../src/core/model.js';
+import { foldLine, icsText, renderFeeds } from '../src/render/feeds.js';
 import { HOSTILE, T, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

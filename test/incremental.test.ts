@@ -10,9 +10,9 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile, c
 import os from 'node:os';
 import path from 'node:path';
 import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
-import { CACHE_DIR } from '../src/cache.js';
-import { generateSite, writeSite } from '../src/build.js';
-import { BUILTIN_TEMPLATES_DIR } from '../src/render.js';
+import { CACHE_DIR } from '../src/project/cache.js';
+import { generateSite, writeSite } from '../src/pipeline/build.js';
+import { BUILTIN_TEMPLATES_DIR } from '../src/render/pages.js';
 import { runCli } from './helpers/cli.js';
 import { listTree } from './helpers/tree.js';
 

@@ -8,8 +8,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
-import { generateSite, type BuildOptions } from '../src/build.js';
-import { CACHE_DIR } from '../src/cache.js';
+import { generateSite, type BuildOptions } from '../src/pipeline/build.js';
+import { CACHE_DIR } from '../src/project/cache.js';
 import { runCli } from './helpers/cli.js';
 import { listTree } from './helpers/tree.js';
 

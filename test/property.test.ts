@@ -12,13 +12,13 @@ import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import type { Root as MdastRoot } from 'mdast';
-import { locateFrontmatter, parseIncidentText } from '../src/document.js';
-import { isPlainInline, renderInline, renderInlineParsed } from '../src/markdown.js';
-import { validateDocument } from '../src/validate.js';
-import { loadConfig } from '../src/config.js';
-import { decode } from '../src/files.js';
-import { formatGithub, formatJson, formatText } from '../src/diagnostics.js';
-import type { Diagnostic, SiteConfig } from '../src/model.js';
+import { locateFrontmatter, parseIncidentText } from '../src/parse/document.js';
+import { isPlainInline, renderInline, renderInlineParsed } from '../src/markdown/markdown.js';
+import { validateDocument } from '../src/validate/incident.js';
+import { loadConfig } from '../src/validate/config.js';
+import { decode } from '../src/source/files.js';
+import { formatGithub, formatJson, formatText } from '../src/core/diagnostics.js';
+import type { Diagnostic, SiteConfig } from '../src/core/model.js';
 import { REPO_ROOT } from './helpers/cli.js';
 
 /**

@@ -3,8 +3,8 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { OutputFile, SiteModel } from '../src/model.js';
-import { ACTIONS_PAGE_SIZE, createRenderer, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, TEMPLATES, type Renderer } from '../src/render.js';
+import type { OutputFile, SiteModel } from '../src/core/model.js';
+import { ACTIONS_PAGE_SIZE, createRenderer, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, TEMPLATES, type Renderer } from '../src/render/pages.js';
 import { bigFixture, HOSTILE_TITLE, quietFixture, siteFixture } from './helpers/site-fixture.js';
 
 // ---------------------------------------------------------------------------------------------

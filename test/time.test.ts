@@ -4,10 +4,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { allZoneNames, DATE_PATTERN, parseDate, parseTimestamp, TIMESTAMP_PATTERN, zoneFor } from '../src/time.js';
-import { parseIncidentText } from '../src/document.js';
-import { validateDocument } from '../src/validate.js';
-import type { SiteConfig } from '../src/model.js';
+import { allZoneNames, DATE_PATTERN, parseDate, parseTimestamp, TIMESTAMP_PATTERN, zoneFor } from '../src/core/time.js';
+import { parseIncidentText } from '../src/parse/document.js';
+import { validateDocument } from '../src/validate/incident.js';
+import type { SiteConfig } from '../src/core/model.js';
 
 const ms = (iso: string) => Date.parse(iso);
 

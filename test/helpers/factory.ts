@@ -1,8 +1,8 @@
 /** Builders for SiteConfig / Incident objects in tests (no parsing involved). */
 
-import type { AffectedService, Incident, IncidentHtml, SiteConfig, SiteModel } from '../../src/model.js';
-import { DEFAULT_IMPACT } from '../../src/model.js';
-import { buildSiteModel } from '../../src/site.js';
+import type { AffectedService, Incident, IncidentHtml, SiteConfig, SiteModel } from '../../src/core/model.js';
+import { DEFAULT_IMPACT } from '../../src/core/model.js';
+import { buildSiteModel } from '../../src/site/model.js';
 
 /** ISO string → ms. */
 export const T = (iso: string): number => {

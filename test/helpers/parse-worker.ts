@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { decode } from '../../src/files.js';
-import { loadConfig } from '../../src/config.js';
-import { loadMarkdown, processSource, type FileContext } from '../../src/project.js';
-import type { Diagnostic } from '../../src/model.js';
+import { decode } from '../../src/source/files.js';
+import { loadConfig } from '../../src/validate/config.js';
+import { loadMarkdown, processSource, type FileContext } from '../../src/project/load.js';
+import type { Diagnostic } from '../../src/core/model.js';
 
 export interface ParseRequest {
   id: number;

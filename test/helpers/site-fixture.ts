@@ -14,7 +14,7 @@ import type {
   SiteModel,
   TimelineEntry,
   TimelineStatus,
-} from '../../src/model.js';
+} from '../../src/core/model.js';
 
 const DAY = 86_400_000;
 export const NOW = Date.parse('2024-06-15T12:00:00Z');

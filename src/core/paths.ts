@@ -1,0 +1,27 @@
+/**
+ * Where the package is on disk. This module is compiled to `build/src/core/paths.js`: the compiled code is the
+ * folder above it and the package root (package.json, templates/, schema/) three levels up.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** The folder of the compiled `src/` (its `.js` files identify the tool in the build cache). */
+export const COMPILED_ROOT = path.resolve(here, '..');
+/** The package root: package.json, `templates/`, `schema/`, `docs/`. */
+export const PACKAGE_ROOT = path.resolve(here, '..', '..', '..');
+
+let pkgVersion: string | undefined;
+/** The package's version (from package.json; `?` when it cannot be read). */
+export function packageVersion(): string {
+  if (pkgVersion === undefined) {
+    try {
+      pkgVersion = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+    } catch {
+      pkgVersion = '?';
+    }
+  }
+  return pkgVersion;
+}

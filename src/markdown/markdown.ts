@@ -1,0 +1,202 @@
+/**
+ * Markdown → safe HTML. GFM (tables, footnotes, task lists, strikethrough, autolinks) through remark-rehype
+ * and rehype-sanitize: raw HTML from an incident file is dropped, never passed through, and only safe URL
+ * protocols (http, https, mailto, …) survive in attributes.
+ */
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import remarkRehype from 'remark-rehype';
+import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeStringify from 'rehype-stringify';
+import type { Root as MdastRoot } from 'mdast';
+import type { Root as HastRoot, Element, ElementContent } from 'hast';
+import type { Incident, IncidentHtml } from '../core/model.js';
+import { LIMITS, markdownNesting } from '../parse/document.js';
+
+/**
+ * GitHub's sanitization schema: no raw HTML, no script URLs. Ids are prefixed by `scopeFragment` below, once,
+ * together with the links to them (the schema's own prefix would rename the footnotes' ids but not the
+ * `href="#…"` pointing at them, breaking every footnote link).
+ */
+const schema = { ...defaultSchema, clobberPrefix: '' };
+
+interface FragmentOptions {
+  /** Prefix for every id of the fragment and the links to them (unique per fragment on a page); null drops ids and in-page links (a fragment shown twice on one page). */
+  idPrefix: string | null;
+}
+
+/**
+ * After sanitizing, what readers of every kind need from the tree (adds only constant attributes and text from
+ * the tree itself): ids scoped to the fragment, footnote links that work, task checkboxes with a name, wide
+ * tables in a keyboard-reachable scroll region, no `<img>` left without a source.
+ */
+function scopeFragment(tree: HastRoot, { idPrefix }: FragmentOptions): void {
+  const textOf = (node: ElementContent | HastRoot, skipLists: boolean): string =>
+    node.type === 'text'
+      ? node.value
+      : 'children' in node
+        ? (node.children as ElementContent[]).map((c) => (skipLists && c.type === 'element' && (c.tagName === 'ul' || c.tagName === 'ol') ? '' : textOf(c, skipLists))).join('')
+        : '';
+  // The fragment's own ids (footnotes): links to them follow them; a link to an id of the page is left alone.
+  const ids = new Set<string>();
+  const collect = (n: HastRoot | ElementContent): void => {
+    if (n.type === 'element' && typeof n.properties.id === 'string') ids.add(n.properties.id);
+    if ('children' in n) for (const c of n.children as ElementContent[]) collect(c);
+  };
+  collect(tree);
+  const ancestors: Element[] = [];
+  const walk = (parent: HastRoot | Element): void => {
+    if (parent.type === 'element') ancestors.push(parent);
+    parent.children = (parent.children as ElementContent[]).flatMap((node): ElementContent[] => {
+      if (node.type !== 'element') return [node];
+      const p = node.properties;
+      // A fragment rendered twice on a page keeps no ids, and loses its (sr-only) footnote heading.
+      if (idPrefix === null && p.id === 'footnote-label') return [];
+      if (typeof p.id === 'string') {
+        if (idPrefix === null) delete p.id;
+        else p.id = idPrefix + p.id;
+      }
+      for (const key of ['ariaDescribedBy', 'ariaLabelledBy'] as const) {
+        const v = p[key];
+        if (v === undefined || v === null) continue;
+        if (idPrefix === null) delete p[key];
+        else p[key] = (Array.isArray(v) ? v : String(v).split(/\s+/)).map((id) => idPrefix + String(id));
+      }
+      if (node.tagName === 'a' && typeof p.href === 'string' && p.href.startsWith('#') && ids.has(p.href.slice(1))) {
+        // Without ids, a footnote's back link goes and its reference stays as plain text.
+        if (idPrefix === null) return p.dataFootnoteBackref !== undefined ? [] : (walk(node), node.children);
+        p.href = `#${idPrefix}${p.href.slice(1)}`;
+      }
+      // An image whose URL the sanitizer refused (`javascript:` …) has no src: valid HTML keeps its text only.
+      if (node.tagName === 'img' && (typeof p.src !== 'string' || p.src === '')) return typeof p.alt === 'string' && p.alt ? [{ type: 'text', value: p.alt }] : [];
+      // A task list's checkbox is named by its item's text (axe: form elements must have labels).
+      if (node.tagName === 'input' && p.type === 'checkbox') {
+        const li = ancestors.findLast((a) => a.tagName === 'li');
+        const label = li ? textOf(li, true).replace(/\s+/g, ' ').trim() : '';
+        p.ariaLabel = label || 'Task';
+      }
+      walk(node);
+      // A wide table scrolls inside a labelled region that the keyboard can reach (axe: scrollable-region-focusable).
+      if (node.tagName === 'table') {
+        const head = (node.children.find((c) => c.type === 'element' && c.tagName === 'thead') as Element | undefined) ?? node;
+        const headers = textOf(head.children.find((c) => c.type === 'element' && c.tagName === 'tr') as Element ?? head, false)
+          .split('\n').map((t) => t.trim()).filter(Boolean).join(', ');
+        return [{ type: 'element', tagName: 'div', properties: { className: ['table-wrap'], role: 'region', ariaLabel: headers ? `Table: ${headers}` : 'Table', tabIndex: 0 }, children: [node] }];
+      }
+      return [node];
+    });
+    if (parent.type === 'element') ancestors.pop();
+  };
+  walk(tree);
+}
+
+/** Runs the mdast → hast → sanitized HTML part of the pipeline on an existing tree (no second parse). */
+const toHtml = unified()
+  .use(remarkRehype, { allowDangerousHtml: false, footnoteLabelTagName: 'h2', clobberPrefix: '' })
+  .use(rehypeSanitize, schema)
+  .use(rehypeStringify);
+
+const parser = unified().use(remarkParse).use(remarkGfm);
+
+/** Ids of the body keep GitHub's prefix; other fragments of the page get their own. */
+const BODY_IDS = 'user-content-';
+
+/**
+ * Deepest Markdown tree rendered: the HTML pipeline recurses once per level, and emphasis or links nested
+ * thousands deep (which `markdownNesting` does not count) would overflow its stack.
+ */
+const MAX_TREE_DEPTH = 4 * LIMITS.maxNesting;
+
+function treeDepth(root: MdastRoot): number {
+  let max = 0;
+  const stack: [{ children?: unknown[] }, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    for (const child of node.children ?? []) stack.push([child as { children?: unknown[] }, depth + 1]);
+  }
+  return max;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** What is shown of Markdown too deeply nested to render: its text, escaped, or a note when there is none. */
+function tooDeep(markdown?: string): string {
+  return markdown === undefined ? '<p>This text is nested too deeply to be shown.</p>' : `<p>${escapeHtml(markdown)}</p>`;
+}
+
+/** Render a parsed Markdown tree (a frontmatter node in it is ignored). */
+export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS, source?: string): string {
+  const body: MdastRoot = { type: 'root', children: tree.children.filter((n) => n.type !== 'yaml') };
+  if (treeDepth(body) > MAX_TREE_DEPTH) return tooDeep(source);
+  try {
+    const hast = toHtml.runSync(body) as HastRoot;
+    scopeFragment(hast, { idPrefix });
+    return toHtml.stringify(hast).trim();
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep(source); // the stack, after all
+    throw e;
+  }
+}
+
+/** Parse Markdown from a frontmatter string, or null when it nests too deeply to parse safely. */
+function parseString(markdown: string): MdastRoot | null {
+  if (markdownNesting(markdown) >= 0) return null;
+  try {
+    return parser.parse(markdown) as MdastRoot;
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** Render block Markdown (a body, a root cause). */
+export function renderMarkdown(markdown: string, idPrefix: string | null = BODY_IDS): string {
+  const tree = parseString(markdown);
+  return tree ? renderTree(tree, idPrefix, markdown) : tooDeep(markdown);
+}
+
+/**
+ * Text that Markdown (CommonMark + GFM) renders as itself, unescaped, in one paragraph: it starts with a letter
+ * or digit that opens no list, holds only letters, digits, single spaces and punctuation that is not Markdown
+ * syntax, no line break, no `www.` or `://` (GFM autolinks). Most timeline entries are such text: they skip the
+ * parser. A property test checks that the parser agrees.
+ */
+const PLAIN_INLINE = /^[\p{L}\p{N}](?:[\p{L}\p{N},.;:'"?%/()$-]| (?! ))*$/u;
+export function isPlainInline(markdown: string): boolean {
+  return PLAIN_INLINE.test(markdown) && !/^\p{N}+[.)]|www\.|:\/\/|[ ]$/iu.test(markdown);
+}
+
+/** Render inline Markdown (a timeline entry, shown twice on its page: no ids): a lone paragraph is unwrapped. */
+export function renderInline(markdown: string): string {
+  return isPlainInline(markdown) ? markdown : renderInlineParsed(markdown);
+}
+
+/** `renderInline` through the parser, always. */
+export function renderInlineParsed(markdown: string): string {
+  const tree = parseString(markdown);
+  if (!tree || treeDepth(tree) > MAX_TREE_DEPTH) return tooDeep(markdown);
+  let hast: HastRoot;
+  try {
+    hast = toHtml.runSync(tree) as HastRoot;
+  } catch (e) {
+    if (e instanceof RangeError) return tooDeep(markdown);
+    throw e;
+  }
+  scopeFragment(hast, { idPrefix: null });
+  const only = hast.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
+  if (only.length === 1 && only[0]!.type === 'element' && (only[0] as Element).tagName === 'p') {
+    hast.children = (only[0] as Element).children as ElementContent[];
+  }
+  return toHtml.stringify(hast).trim();
+}
+
+/** Every piece of HTML an incident needs, from its body tree (when already parsed) and its Markdown strings. */
+export function renderIncidentHtml(incident: Incident, bodyTree?: MdastRoot): IncidentHtml {
+  return {
+    bodyHtml: bodyTree ? renderTree(bodyTree) : renderMarkdown(incident.body),
+    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause, `${BODY_IDS}root-cause-`) : '',
+    timelineHtml: incident.timeline.map((e) => renderInline(e.text)),
+  };
+}

@@ -1,0 +1,72 @@
+/** `site.yaml`: parse, validate and normalize the site configuration. Pure: takes the file's text. */
+import type { Diagnostic, SiteConfig } from '../core/model.js';
+import { diagnosticAt, parseYamlFile, spanOf } from '../parse/document.js';
+import { siteSchema } from './schema.js';
+import { issuesToDiagnostics } from './issues.js';
+import { allZoneNames, parseDate, zoneFor } from '../core/time.js';
+import { didYouMean } from '../core/suggest.js';
+
+export const CONFIG_FILE = 'site.yaml';
+
+export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConfig | null; diagnostics: Diagnostic[] } {
+  const parsed = parseYamlFile(file, text);
+  const diagnostics = [...parsed.diagnostics];
+  if (parsed.diagnostics.length > 0) return { config: null, diagnostics };
+  if (parsed.data === null || typeof parsed.data !== 'object' || Array.isArray(parsed.data)) {
+    diagnostics.push(
+      diagnosticAt(parsed, { start: 0, end: 0 }, 'error', 'invalid-type', `${file} must be a mapping of keys (title, services, …); found ${parsed.data === null || parsed.data === undefined ? 'an empty file' : 'something else'}`),
+    );
+    return { config: null, diagnostics };
+  }
+  const result = siteSchema.safeParse(parsed.data);
+  if (!result.success) {
+    diagnostics.push(...issuesToDiagnostics(parsed, parsed.data, result.error.issues, 'site'));
+    return { config: null, diagnostics };
+  }
+  const raw = result.data;
+  const timezone = raw.timezone ?? 'UTC';
+  if (!zoneFor(timezone)) {
+    diagnostics.push(
+      diagnosticAt(parsed, spanOf(parsed, ['timezone']), 'error', 'unknown-timezone', `timezone must be an IANA time zone name such as "Europe/Paris"; found "${timezone}"`, didYouMean(timezone, allZoneNames())),
+    );
+  }
+  const seen = new Map<string, number>();
+  raw.services.forEach((s, i) => {
+    const first = seen.get(s.id);
+    if (first !== undefined) {
+      diagnostics.push(
+        diagnosticAt(parsed, spanOf(parsed, ['services', i, 'id']), 'error', 'duplicate-service', `service id "${s.id}" is already used by services[${first}]; expected every id once`),
+      );
+    } else seen.set(s.id, i);
+    if (s.since !== undefined) {
+      const d = parseDate(s.since);
+      if (!d.ok) diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['services', i, 'since']), 'error', d.rule, `services[${i}].since: ${d.message}`));
+    }
+  });
+  let baseUrl: string | undefined;
+  let basePath = '/';
+  if (raw.base_url !== undefined) {
+    try {
+      const u = new URL(raw.base_url);
+      if (u.search || u.hash) throw new Error('query');
+      if (!u.pathname.endsWith('/')) u.pathname += '/';
+      baseUrl = u.href;
+      basePath = u.pathname;
+    } catch {
+      diagnostics.push(
+        diagnosticAt(parsed, spanOf(parsed, ['base_url']), 'error', 'invalid-url', `base_url must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/; found "${raw.base_url}"`),
+      );
+    }
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
+  const config: SiteConfig = {
+    title: raw.title,
+    basePath,
+    timezone,
+    uptimeDays: raw.uptime_days ?? 90,
+    services: raw.services.map((s) => ({ ...s })),
+  };
+  if (raw.description !== undefined) config.description = raw.description;
+  if (baseUrl !== undefined) config.baseUrl = baseUrl;
+  return { config, diagnostics };
+}

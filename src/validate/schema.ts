@@ -1,0 +1,141 @@
+/**
+ * The shapes of `site.yaml` and of an incident's frontmatter, defined once with zod.
+ * The validator checks against them and `postmortem schema` prints the JSON Schema generated from them,
+ * so editors (yaml-language-server) and the CLI can never disagree.
+ * Values that need context (timestamps read in a zone, service ids known to site.yaml) are checked
+ * afterwards in validate.ts; here they are only shaped.
+ */
+import { z } from 'zod';
+import {
+  ACTION_KINDS,
+  ACTION_STATUSES,
+  IMPACTS,
+  INCIDENT_STATUSES,
+  MAINTENANCE_STATUSES,
+  PRIORITIES,
+  SEVERITIES,
+} from '../core/model.js';
+import { DATE_PATTERN, TIMESTAMP_PATTERN } from '../core/time.js';
+
+export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
+const slugRe = new RegExp(SLUG_PATTERN);
+
+const slug = (what: string) =>
+  z
+    .string()
+    .regex(slugRe, { error: `${what} must be a slug (lowercase letters, digits and single hyphens, e.g. "api-gateway")` })
+    .max(100, { error: `${what} must be at most 100 characters` });
+
+const text = (description: string) => z.string().min(1).meta({ description });
+
+const timestamp = (description: string) =>
+  z
+    .string()
+    .regex(new RegExp(TIMESTAMP_PATTERN), {
+      error: 'expected a timestamp like 2020-05-29T16:21:00Z, 2020-05-29T16:21:00-04:00 or 2020-05-29 16:21 (local time)',
+    })
+    .meta({ description });
+
+const date = (description: string) =>
+  z.string().regex(new RegExp(DATE_PATTERN), { error: 'expected a date like 2020-06-30' }).meta({ description });
+
+const url = (description: string) =>
+  z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/i, { error: 'expected an absolute http(s) URL such as https://example.com/' })
+    .meta({ description });
+
+const timezone = z.string().min(1).meta({ description: 'IANA time zone name, e.g. "Europe/Paris"; local timestamps are read in it' });
+
+// ---------------------------------------------------------------------------------------------
+
+export const serviceConfigSchema = z.strictObject({
+  id: slug('a service id').meta({ description: 'referenced by incidents' }),
+  name: text('display name'),
+  group: text('services with the same group are shown together').optional(),
+  description: z.string().optional(),
+  since: date('start of the service\'s life; uptime is not counted before it').optional(),
+});
+
+export const siteSchema = z
+  .strictObject({
+    title: text('site name, e.g. "Acme Status"').max(200),
+    base_url: url('public address, may carry a path (https://acme.github.io/status/)').optional(),
+    description: z.string().optional().meta({ description: 'one line under the title' }),
+    timezone: timezone.optional(),
+    uptime_days: z.number().int().min(1).max(365).optional().meta({ description: 'window of the uptime bars and percentages (default 90)' }),
+    services: z.array(serviceConfigSchema).min(1).meta({ description: 'the services a reader sees, in display order' }),
+  })
+  .meta({ title: 'postmortem site.yaml' });
+
+export type RawSite = z.infer<typeof siteSchema>;
+
+// ---------------------------------------------------------------------------------------------
+
+export const serviceRefSchema = z.union([
+  slug('a service id').meta({ description: 'a service id from site.yaml' }),
+  z.strictObject({
+    id: slug('a service id'),
+    impact: z.enum(IMPACTS).optional().meta({ description: 'defaults from the severity' }),
+  }),
+]);
+
+export const timelineEntrySchema = z.strictObject({
+  at: timestamp('when it happened'),
+  text: text('inline Markdown'),
+  status: z
+    .enum([...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES])
+    .optional()
+    .meta({ description: 'marks a public status update; incidents: investigating…postmortem, maintenance: scheduled…completed' }),
+});
+
+export const actionSchema = z.strictObject({
+  title: text('what will be done'),
+  status: z.enum(ACTION_STATUSES),
+  owner: z.string().min(1).optional(),
+  due: date('due date').optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  kind: z.enum(ACTION_KINDS).optional(),
+  link: url('tracker link').optional(),
+});
+
+export const incidentSchema = z
+  .strictObject({
+    title: text('the incident\'s title').max(200),
+    summary: text('one paragraph, used in lists, feeds and the API'),
+    severity: z.enum(SEVERITIES).meta({ description: '`maintenance` marks planned work' }),
+    started: timestamp('customer impact began (maintenance: scheduled start)'),
+    detected: timestamp('the team learned of it').optional(),
+    mitigated: timestamp('customer impact stopped growing or was worked around').optional(),
+    resolved: timestamp('impact ended (maintenance: scheduled or actual end); absent means ongoing').optional(),
+    services: z.array(serviceRefSchema).min(1).meta({ description: 'affected services: an id, or {id, impact}' }),
+    timeline: z.array(timelineEntrySchema).optional(),
+    root_cause: z.string().min(1).optional().meta({ description: 'why it happened (Markdown)' }),
+    contributing_factors: z.array(z.string().min(1)).optional(),
+    actions: z.array(actionSchema).optional(),
+    tags: z.array(slug('a tag')).optional(),
+    authors: z.array(z.string().min(1)).optional(),
+    timezone: timezone.optional(),
+    draft: z.boolean().optional().meta({ description: 'drafts are checked but not published unless asked' }),
+  })
+  .meta({ title: 'postmortem incident frontmatter' });
+
+export type RawIncident = z.infer<typeof incidentSchema>;
+
+/** Keys of each object shape by path pattern (`*` for list items), for "did you mean". */
+export const KNOWN_KEYS: Record<string, readonly string[]> = {
+  incident: Object.keys(incidentSchema.shape),
+  'incident.services.*': ['id', 'impact'],
+  'incident.timeline.*': Object.keys(timelineEntrySchema.shape),
+  'incident.actions.*': Object.keys(actionSchema.shape),
+  site: Object.keys(siteSchema.shape),
+  'site.services.*': Object.keys(serviceConfigSchema.shape),
+};
+
+export function incidentJsonSchema(): object {
+  return z.toJSONSchema(incidentSchema, { target: 'draft-7' });
+}
+
+export function siteJsonSchema(): object {
+  return z.toJSONSchema(siteSchema, { target: 'draft-7' });
+}
