@@ -1,9 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
-import type { Incident, OutputFile } from '../src/core/model.js';
-import { COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../src/core/model.js';
-import { API_PER_PAGE, incidentRecord, relativeLink, renderApi } from '../src/render/api.js';
+import type { Incident } from '../src/core/index.js';
+import type { OutputFile } from '../src/render/index.js';
+import { COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../src/core/index.js';
+import { API_PER_PAGE, apiFiles, incidentRecord, renderNow } from '../src/render/index.js';
+import { folderOf, relativeUrl } from '../src/core/index.js';
+
+const renderApi = (model: Parameters<typeof apiFiles>[0]) => renderNow(apiFiles(model));
+const relativeLink = (from: string, to: string) => relativeUrl(folderOf(from), to);
 import { DAY, HOSTILE, T, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

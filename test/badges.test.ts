@@ -2,8 +2,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-import type { OutputFile } from '../src/core/model.js';
-import { INDICATOR_COLOR, LABEL_COLOR, STATUS_COLOR, renderBadge, renderBadges, textWidth } from '../src/render/badges.js';
+import type { OutputFile } from '../src/render/index.js';
+import { INDICATOR_COLOR, LABEL_COLOR, STATUS_COLOR, renderBadge, badgeFiles, renderNow, textWidth } from '../src/render/index.js';
+
+const renderBadges = (model: Parameters<typeof badgeFiles>[0]) => renderNow(badgeFiles(model));
 import { HOSTILE, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

@@ -13,12 +13,12 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../src/validate/config.js';
-import { loadMarkdown, processFile, type FileContext, type FileResult } from '../src/project/load.js';
-import { FileWorkers, PARALLEL_MIN_FILES, processFiles } from '../src/process/pool.js';
-import { DEFAULT_FILE_TIMEOUT_MS, inThreadLimit } from '../src/process/budget.js';
-import { ProjectState } from '../src/project/state.js';
-import { startDev } from '../src/dev/session.js';
+import { loadConfig } from '../src/validate/index.js';
+import { loadMarkdown, processFile, type FileContext, type FileResult } from '../src/process/index.js';
+import { FileWorkers, PARALLEL_MIN_FILES, processFiles } from '../src/process/index.js';
+import { DEFAULT_FILE_TIMEOUT_MS, inThreadLimit } from '../src/process/index.js';
+import { ProjectState } from '../src/project/index.js';
+import { startDev } from '../src/dev/index.js';
 import { main, type Io } from '../src/cli/main.js';
 
 const NOW = Date.parse('2024-06-15T12:00:00Z');
@@ -106,7 +106,7 @@ describe('the pool under a budget', () => {
     roots.push(root);
     const ctx = await context();
     const started = performance.now();
-    const results = await processFiles(root, files, SITE, ctx, 2, BUDGET_MS);
+    const results = await processFiles(root, files, ctx, 2, BUDGET_MS);
     const elapsed = performance.now() - started;
     assert.ok(elapsed < WITHIN_MS, `took ${Math.round(elapsed)} ms`);
     assert.deepEqual(results.map((r) => r.file), files, 'in the order of the files');
@@ -133,7 +133,7 @@ describe('the pool under a budget', () => {
     roots.push(root);
     const ctx = await context();
     const started = performance.now();
-    const results = await processFiles(root, files, SITE, ctx, 2, BUDGET_MS);
+    const results = await processFiles(root, files, ctx, 2, BUDGET_MS);
     const elapsed = performance.now() - started;
     assert.ok(elapsed < WITHIN_MS, `took ${Math.round(elapsed)} ms`);
     assert.deepEqual(results.map((r) => r.file), files, 'in the order of the files');
@@ -222,7 +222,7 @@ describe('dev under a budget', () => {
       'incidents/2024-05-03-large.md': incident('Large', 3, LARGE_BODY),
     });
     roots.push(root);
-    const state = new ProjectState({ root, now: () => NOW, fileTimeoutMs: BUDGET_MS });
+    const state = new ProjectState({ root, mode: 'dev', now: () => NOW, fileTimeoutMs: BUDGET_MS });
     try {
       const started = performance.now();
       await state.load();

@@ -1,8 +1,8 @@
 /** site.yaml (config.ts): normalization, defaults, and every rule that applies to it, with positions. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../src/validate/config.js';
-import type { Diagnostic } from '../src/core/model.js';
+import { loadConfig } from '../src/validate/index.js';
+import type { Diagnostic } from '../src/core/index.js';
 
 const SERVICES = 'services:\n  - id: api\n    name: API\n';
 

@@ -1,12 +1,14 @@
 /**
- * The three output formats of `check` (diagnostics.ts), ordering and counting, and the exit-code and
- * --format helpers of commands/check.ts.
+ * The three output formats of `check` (core/report.ts), ordering and counting (core/diagnostic.ts), and the
+ * exit-code and --format helpers of the CLI.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { counts, formatGithub, formatJson, formatText, sortDiagnostics, summaryLine } from '../src/core/diagnostics.js';
-import { exitCode, parseFormat } from '../src/cli/commands/check.js';
-import type { Diagnostic } from '../src/core/model.js';
+import { counts, sortDiagnostics, summaryLine } from '../src/core/index.js';
+import { formatGithub, formatJson, formatText } from '../src/core/index.js';
+import { exitCode } from '../src/cli/commands/check.js';
+import { parseFormat } from '../src/cli/options.js';
+import type { Diagnostic } from '../src/core/index.js';
 
 /** CPU time of this process in ms: time bounds that a loaded machine cannot break. */
 const cpuMs = () => {
@@ -42,7 +44,7 @@ const sources = new Map([
 
 describe('sortDiagnostics and counts', () => {
   it('sorts by file, line, column, errors before warnings, then rule', () => {
-    const d = (file: string, line: number, column: number, severity: Diagnostic['severity'], rule: string): Diagnostic => ({ file, line, column, severity, rule, message: rule });
+    const d = (file: string, line: number, column: number, severity: Diagnostic['severity'], rule: string): Diagnostic => ({ file, line, column, severity, rule: rule as Diagnostic['rule'], message: rule });
     const list = [
       d('incidents/b.md', 1, 1, 'error', 'z'),
       d('incidents/a.md', 10, 1, 'error', 'a'),
@@ -142,7 +144,7 @@ describe('formatText', () => {
 
 describe('formatJson', () => {
   it('is exactly {"diagnostics":[…],"errors":N,"warnings":M}', () => {
-    const parsed = JSON.parse(formatJson([enumError, warning], 2)) as Record<string, unknown>;
+    const parsed = JSON.parse(formatJson([enumError, warning])) as Record<string, unknown>;
     assert.deepEqual(Object.keys(parsed), ['diagnostics', 'errors', 'warnings']);
     assert.deepEqual(parsed, {
       diagnostics: [
@@ -172,9 +174,9 @@ describe('formatJson', () => {
   });
 
   it('an empty run, and hostile text round-trips', () => {
-    assert.deepEqual(JSON.parse(formatJson([], 0)), { diagnostics: [], errors: 0, warnings: 0 });
+    assert.deepEqual(JSON.parse(formatJson([])), { diagnostics: [], errors: 0, warnings: 0 });
     const hostile = { ...enumError, message: 'a "quoted" \\ back\nslash </script> \u2028 🚀' };
-    const parsed = JSON.parse(formatJson([hostile], 1)) as { diagnostics: { message: string }[] };
+    const parsed = JSON.parse(formatJson([hostile])) as { diagnostics: { message: string }[] };
     assert.equal(parsed.diagnostics[0]!.message, hostile.message);
   });
 });
@@ -190,7 +192,7 @@ describe('formatGithub', () => {
   });
 
   it('escapes % CR LF in the message, and also : and , in properties', () => {
-    const d: Diagnostic = { file: 'incidents/a,b:c%.md', line: 2, column: 3, severity: 'error', rule: 'x', message: '100% sure: a, b\nsecond\rthird' };
+    const d: Diagnostic = { file: 'incidents/a,b:c%.md', line: 2, column: 3, severity: 'error', rule: 'x' as Diagnostic['rule'], message: '100% sure: a, b\nsecond\rthird' };
     const out = formatGithub([d]);
     assert.equal(out, '::error file=incidents/a%2Cb%3Ac%25.md,line=2,col=3,title=postmortem x::100%25 sure: a, b%0Asecond%0Dthird\n');
     assert.equal(out.split('\n').length, 2, 'one line per diagnostic');

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LIMITS, LineIndex, parseIncidentText, parseYamlFile, spanOf } from '../src/parse/document.js';
-import { decode, findIncidentFiles, firstInvalidUtf8, MAX_FILE_BYTES, readSource } from '../src/source/files.js';
-import { validateDocument } from '../src/validate/incident.js';
-import type { Diagnostic, SiteConfig } from '../src/core/model.js';
+import { LIMITS, LineIndex, parseIncidentText, parseYamlFile, spanOf } from '../src/parse/index.js';
+import { decode, findIncidentFiles, firstInvalidUtf8, MAX_FILE_BYTES, readSource } from '../src/source/index.js';
+import { validateDocument } from '../src/validate/index.js';
+import type { Diagnostic } from '../src/core/index.js';
+import type { SiteConfig } from '../src/core/index.js';
 
 /** CPU time of this process in ms: time bounds that a loaded machine cannot break. */
 const cpuMs = () => {

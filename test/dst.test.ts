@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../src/validate/config.js';
-import { processSource } from '../src/project/load.js';
-import { buildSiteModel } from '../src/site/model.js';
-import type { Incident } from '../src/core/model.js';
+import { loadConfig } from '../src/validate/index.js';
+import { processSource } from '../src/process/index.js';
+import { buildSiteModel } from '../src/site/index.js';
+import type { Incident } from '../src/core/index.js';
 
 const SITE = `title: DST
 timezone: America/New_York

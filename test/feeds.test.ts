@@ -3,8 +3,11 @@ import assert from 'node:assert/strict';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 
-import type { Incident, OutputFile } from '../src/core/model.js';
-import { foldLine, icsText, renderFeeds } from '../src/render/feeds.js';
+import type { Incident } from '../src/core/index.js';
+import type { OutputFile } from '../src/render/index.js';
+import { feedFiles, foldLine, icsText, renderNow } from '../src/render/index.js';
+
+const renderFeeds = (model: Parameters<typeof feedFiles>[0], pages: string[]) => renderNow(feedFiles(model, () => pages));
 import { HOSTILE, T, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

@@ -10,8 +10,8 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, truncate, writeFile, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadProject } from '../src/project/load.js';
-import { MAX_FILE_BYTES } from '../src/source/files.js';
+import { loadProject } from '../src/project/index.js';
+import { MAX_FILE_BYTES } from '../src/source/index.js';
 import { listFiles, NOW_SECONDS, REPO, runCli } from './helpers/browser.js';
 
 const NOW = NOW_SECONDS * 1000;

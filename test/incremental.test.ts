@@ -10,9 +10,10 @@ import { appendFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile, c
 import os from 'node:os';
 import path from 'node:path';
 import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
-import { CACHE_DIR } from '../src/project/cache.js';
-import { generateSite, writeSite } from '../src/pipeline/build.js';
-import { BUILTIN_TEMPLATES_DIR } from '../src/render/pages.js';
+import { CACHE_DIR } from '../src/project/index.js';
+import { generateSite } from '../src/pipeline/index.js';
+import { BUILTIN_TEMPLATES_DIR } from '../src/render/index.js';
+import { writeOutput } from '../src/output/index.js';
 import { runCli } from './helpers/cli.js';
 import { listTree } from './helpers/tree.js';
 
@@ -196,9 +197,9 @@ describe('incremental output', () => {
     const cacheDir = path.join(root, CACHE_DIR);
     const g = await generateSite(root, { now: BENCH_SOURCE_DATE_EPOCH * 1000, drafts: false, cache: true });
     assert.ok(g.ok);
-    const first = await writeSite(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
-    const same = await writeSite(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
-    const other = await writeSite(root, out, g.pending, { cacheDir, tool: 'postmortem 2' });
+    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
+    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
+    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2' });
     assert.ok(same.reused >= 100, `the same tool reuses the incidents' files (${same.reused})`);
     assert.equal(other.reused, 0, 'a record made by another tool is not trusted');
     assert.equal(first.files, other.files);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { main, type Io } from '../src/cli/main.js';
-import { yamlScalar } from '../src/scaffold/scaffold.js';
+import { yamlScalar } from '../src/scaffold/index.js';
 
 /** 2024-06-15T03:30:00Z: still 14 June in New York, the site's zone. */
 const EPOCH = String(Date.parse('2024-06-15T03:30:00Z') / 1000);

@@ -8,8 +8,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile, appendFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { generateProject, BENCH_SOURCE_DATE_EPOCH } from '../bench/generate.js';
-import { generateSite, type BuildOptions } from '../src/pipeline/build.js';
-import { CACHE_DIR } from '../src/project/cache.js';
+import { generateSite, type BuildOptions } from '../src/pipeline/index.js';
+import { renderNow } from '../src/render/index.js';
+import { CACHE_DIR } from '../src/project/index.js';
 import { runCli } from './helpers/cli.js';
 import { listTree } from './helpers/tree.js';
 
@@ -19,7 +20,7 @@ let root: string;
 async function site(opts: Partial<BuildOptions> = {}): Promise<Map<string, string>> {
   const g = await generateSite(root, { now: NOW, drafts: false, ...opts });
   assert.ok(g.ok, 'the project builds');
-  return new Map(g.files.map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64')]));
+  return new Map(renderNow(g.pending).map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64')]));
 }
 
 function assertSame(a: Map<string, string>, b: Map<string, string>, what: string) {

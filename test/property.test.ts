@@ -12,13 +12,14 @@ import remarkParse from 'remark-parse';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import type { Root as MdastRoot } from 'mdast';
-import { locateFrontmatter, parseIncidentText } from '../src/parse/document.js';
-import { isPlainInline, renderInline, renderInlineParsed } from '../src/markdown/markdown.js';
-import { validateDocument } from '../src/validate/incident.js';
-import { loadConfig } from '../src/validate/config.js';
-import { decode } from '../src/source/files.js';
-import { formatGithub, formatJson, formatText } from '../src/core/diagnostics.js';
-import type { Diagnostic, SiteConfig } from '../src/core/model.js';
+import { locateFrontmatter, parseIncidentText } from '../src/parse/index.js';
+import { isPlainInline, renderInline, renderInlineParsed } from '../src/markdown/index.js';
+import { validateDocument } from '../src/validate/index.js';
+import { loadConfig } from '../src/validate/index.js';
+import { decode } from '../src/source/index.js';
+import { formatGithub, formatJson, formatText } from '../src/core/index.js';
+import type { Diagnostic } from '../src/core/index.js';
+import type { SiteConfig } from '../src/core/index.js';
 import { REPO_ROOT } from './helpers/cli.js';
 
 /**
@@ -270,7 +271,7 @@ function checkIncident(file: string, input: string): void {
   // Every output format copes with whatever was found.
   const sources = new Map([[file, input]]);
   assert.equal(typeof formatText(diagnostics, sources, { color: false, fileCount: 1 }), 'string');
-  assert.deepEqual(JSON.parse(formatJson(diagnostics, 1)).diagnostics.length, diagnostics.length);
+  assert.deepEqual(JSON.parse(formatJson(diagnostics)).diagnostics.length, diagnostics.length);
   assert.equal(formatGithub(diagnostics).split('\n').length, diagnostics.length + 1);
 }
 

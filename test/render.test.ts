@@ -3,8 +3,17 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { OutputFile, SiteModel } from '../src/core/model.js';
-import { ACTIONS_PAGE_SIZE, createRenderer, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, TEMPLATES, type Renderer } from '../src/render/pages.js';
+import type { OutputFile } from '../src/render/index.js';
+import type { SiteModel } from '../src/site/index.js';
+import { ACTIONS_PAGE_SIZE, createRenderer, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, renderNow, TEMPLATES, type Renderer } from '../src/render/index.js';
+import { byPath } from '../src/core/index.js';
+
+/** Every page and asset of the site, rendered, sorted by path. */
+const renderPages = (r: Renderer, m: SiteModel): OutputFile[] => renderNow(r.files(m)).sort(byPath);
+/** The pages that list incidents (everything but the incidents' own pages and the assets). */
+const renderListPages = (r: Renderer, m: SiteModel): OutputFile[] => renderPages(r, m).filter((f) => f.path.endsWith('.html') && !f.path.startsWith('incidents/'));
+/** One page or asset by its output path, rendered; null when the site has none. */
+const renderPage = (r: Renderer, m: SiteModel, p: string): string | Uint8Array | null => r.file(m, p)?.render() ?? null;
 import { bigFixture, HOSTILE_TITLE, quietFixture, siteFixture } from './helpers/site-fixture.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +116,7 @@ before(async () => {
   emptyRoot = await mkdtemp(path.join(tmpdir(), 'pm-render-'));
   renderer = await createRenderer({ root: emptyRoot });
   model = siteFixture();
-  site = asMap(renderer.renderSite(model));
+  site = asMap(renderPages(renderer, model));
 });
 
 after(async () => {
@@ -170,7 +179,7 @@ describe('status page', () => {
     assert.match(recent, /Lasted 4 h 17 min/);
     assert.doesNotMatch(recent, /DNS outage|Network switch/);
 
-    const quiet = asMap(renderer.renderListPages(quietFixture())).get('index.html')!;
+    const quiet = asMap(renderListPages(renderer, quietFixture())).get('index.html')!;
     assert.match(text(between(quiet, /<div class="banner/, /<\/div>/)), /^All Systems Operational/);
     assert.match(quiet, /banner-none/);
     assert.doesNotMatch(quiet, /Active incidents|Maintenance in progress|Scheduled maintenance/);
@@ -357,7 +366,7 @@ describe('links', () => {
       ['/', undefined],
     ] as const) {
       const m = siteFixture({ basePath, baseUrl });
-      const files = asMap(renderer.renderSite(m));
+      const files = asMap(renderPages(renderer, m));
       const html = files.get('404.html')!;
       let n = 0;
       for (const t of tags(html)) {
@@ -383,7 +392,7 @@ describe('links', () => {
     assert.match(inc, /<link rel="alternate" type="application\/atom\+xml" href="\.\.\/\.\.\/feed\.xml"/);
     assert.match(site.get('index.html')!, /<link rel="alternate" type="application\/atom\+xml" href="feed\.xml"/);
     assert.match(site.get('services/api/index.html')!, /<link rel="alternate" type="application\/atom\+xml" href="feed\.xml" title="API incidents \(Atom\)">/);
-    const noBase = asMap(renderer.renderListPages(siteFixture({ baseUrl: undefined, basePath: '/' })));
+    const noBase = asMap(renderListPages(renderer, siteFixture({ baseUrl: undefined, basePath: '/' })));
     assert.doesNotMatch(noBase.get('index.html')!, /rel="canonical"/);
   });
 });
@@ -457,8 +466,8 @@ describe('safety', () => {
 describe('renderer API', () => {
   test('deterministic: two renders give the same bytes; assets included; sorted paths', async () => {
     const again = await createRenderer({ root: emptyRoot });
-    const a = renderer.renderSite(siteFixture());
-    const b = again.renderSite(siteFixture());
+    const a = renderPages(renderer, siteFixture());
+    const b = renderPages(again, siteFixture());
     assert.deepEqual(a, b);
     assert.deepEqual(
       a.map((f) => f.path),
@@ -467,22 +476,17 @@ describe('renderer API', () => {
     for (const asset of ['assets/style.css', 'assets/local-time.js', 'assets/favicon.svg']) assert.ok(site.has(asset), asset);
   });
 
-  test('incremental: one incident, list pages, what to re-render after a change, one page by path', () => {
-    const one = renderer.renderIncident(model, '2024-06-10-db-failover');
-    assert.equal(one.path, 'incidents/2024-06-10-db-failover/index.html');
-    assert.equal(one.content, site.get(one.path));
-    assert.throws(() => renderer.renderIncident(model, 'nope'), /unknown incident "nope"/);
-    const lists = renderer.renderListPages(model).map((f) => f.path);
+  test('one file by its output path (as dev serves it) is the file of the whole site; list pages; page paths', () => {
+    const one = renderPage(renderer, model, 'incidents/2024-06-10-db-failover/index.html');
+    assert.equal(one, site.get('incidents/2024-06-10-db-failover/index.html'));
+    assert.equal(renderPage(renderer, model, 'incidents/nope/index.html'), null);
+    const lists = renderListPages(renderer, model).map((f) => f.path);
     assert.ok(lists.includes('index.html') && lists.includes('history/index.html') && lists.includes('actions/index.html') && lists.includes('404.html'));
     assert.ok(lists.includes('services/api/index.html') && lists.includes('tags/index.html') && lists.includes('tags/dns/index.html'));
-    assert.ok(!lists.some((p) => p.startsWith('incidents/')));
-    const affected = renderer.renderForIncident(model, '2024-06-10-db-failover').map((f) => f.path);
-    for (const id of ['2024-06-10-db-failover', '2024-03-02-hostile', '2024-06-15-api-errors']) assert.ok(affected.includes(`incidents/${id}/index.html`), id);
-    assert.equal(affected.filter((p) => p.startsWith('incidents/')).length, 3);
-    for (const f of renderer.renderForIncident(model, '2024-06-10-db-failover')) assert.equal(f.content, site.get(f.path), f.path);
-    assert.equal(renderer.renderPage(model, 'tags/dns/index.html')!.content, site.get('tags/dns/index.html'));
-    assert.equal(renderer.renderPage(model, 'incidents/2023-11-05-dns-outage/index.html')!.content, site.get('incidents/2023-11-05-dns-outage/index.html'));
-    assert.equal(renderer.renderPage(model, 'nothing/index.html'), null);
+    assert.equal(renderPage(renderer, model, 'tags/dns/index.html'), site.get('tags/dns/index.html'));
+    assert.equal(renderPage(renderer, model, 'incidents/2023-11-05-dns-outage/index.html'), site.get('incidents/2023-11-05-dns-outage/index.html'));
+    assert.equal(renderPage(renderer, model, 'assets/style.css'), site.get('assets/style.css'));
+    assert.equal(renderPage(renderer, model, 'nothing/index.html'), null);
     assert.deepEqual(renderer.pagePaths(model), [...site.keys()].filter((p) => p.endsWith('.html')));
   });
 
@@ -501,19 +505,19 @@ describe('renderer API', () => {
       await writeFile(path.join(root, 'templates', 'assets', 'style.css'), 'body{color:red}\n');
       await writeFile(path.join(root, 'templates', 'assets', 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
       const r = await createRenderer({ root });
-      const files = asMap(r.renderSite(model));
+      const files = asMap(renderPages(r, model));
       assert.match(files.get('index.html')!, /<footer><p>Custom footer for Acme Status <\/p><\/footer>/);
       assert.ok(files.get('incidents/2024-03-02-hostile/index.html')!.includes('Custom footer for Acme Status &lt;script&gt;'), 'user templates escape too');
       assert.equal(files.get('assets/style.css'), 'body{color:red}\n');
       assert.ok(files.has('assets/logo.png') && files.has('assets/local-time.js'));
-      const logo = r.renderSite(model).find((f) => f.path === 'assets/logo.png')!;
+      const logo = renderPages(r, model).find((f) => f.path === 'assets/logo.png')!;
       assert.ok(logo.content instanceof Uint8Array);
       assert.equal(r.templates.find((t) => t.name === 'partials/footer')!.origin, 'user');
       assert.equal(r.templates.find((t) => t.name === 'layout')!.origin, 'builtin');
 
       await writeFile(path.join(root, 'templates', 'layout.eta'), '<!doctype html><html lang="en"><title><%= it.page.title %></title><main><%~ it.body %></main></html>');
       const r2 = await createRenderer({ root });
-      const page = r2.renderIncident(model, '2024-06-10-db-failover').content as string;
+      const page = renderPage(r2, model, 'incidents/2024-06-10-db-failover/index.html') as string;
       assert.match(page, /^<!doctype html><html lang="en"><title>Database failover caused slow queries<\/title><main>/);
 
       await writeFile(path.join(root, 'templates', 'tags.eta'), '<% if (it.x { %>');
@@ -529,7 +533,7 @@ describe('long histories', () => {
   let files: Map<string, string>;
   before(() => {
     big = bigFixture(1200);
-    files = asMap(renderer.renderSite(big));
+    files = asMap(renderPages(renderer, big));
   });
 
   const items = (html: string) => (html.match(/<li class="inc /g) ?? []).length;
@@ -568,7 +572,7 @@ describe('long histories', () => {
 
   test('rendering is fast (templates compiled once)', () => {
     const t0 = performance.now();
-    const out = renderer.renderSite(big);
+    const out = renderPages(renderer, big);
     const ms = performance.now() - t0;
     assert.ok(out.length > 1200);
     assert.ok(ms < 5000, `${ms.toFixed(0)} ms for ${out.length} files`);

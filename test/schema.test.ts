@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { incidentJsonSchema, KNOWN_KEYS, siteJsonSchema } from '../src/validate/schema.js';
-import { ACTION_KINDS, ACTION_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../src/core/model.js';
+import { incidentJsonSchema, KNOWN_KEYS, siteJsonSchema } from '../src/validate/index.js';
+import { ACTION_KINDS, ACTION_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../src/core/index.js';
 import { REPO_ROOT, runCli } from './helpers/cli.js';
 
 interface JsonSchema {

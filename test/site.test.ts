@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import type { Impact, Incident } from '../src/core/model.js';
-import { buildSiteModel, downtimeSegments, incidentStatus, serviceUptime } from '../src/site/model.js';
+import type { Impact, Incident } from '../src/core/index.js';
+import { buildSiteModel, downtimeSegments, incidentStatus, serviceUptime } from '../src/site/index.js';
 import { DAY, HOUR, MINUTE, T, fakeHtml, makeConfig, makeIncident, makeModel } from './helpers/factory.js';
 
 const NOW = '2024-06-15T12:00:00Z';

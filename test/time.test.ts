@@ -4,10 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { allZoneNames, DATE_PATTERN, parseDate, parseTimestamp, TIMESTAMP_PATTERN, zoneFor } from '../src/core/time.js';
-import { parseIncidentText } from '../src/parse/document.js';
-import { validateDocument } from '../src/validate/incident.js';
-import type { SiteConfig } from '../src/core/model.js';
+import { allZoneNames, DATE_PATTERN, parseDate, parseTimestamp, TIMESTAMP_PATTERN, zoneFor } from '../src/core/index.js';
+import { Rule } from '../src/core/index.js';
+import { parseIncidentText } from '../src/parse/index.js';
+import { validateDocument } from '../src/validate/index.js';
+import type { SiteConfig } from '../src/core/index.js';
 
 const ms = (iso: string) => Date.parse(iso);
 
@@ -72,7 +73,7 @@ describe('exact timestamps', () => {
     ];
     for (const [value, message] of cases) {
       const r = fail(value, 'UTC');
-      assert.equal(r.rule, 'invalid-timestamp', value);
+      assert.equal(r.rule.id, 'invalid-timestamp', value);
       assert.match(r.message, message, value);
     }
     assert.equal(ok('2020-02-29T10:00:00Z', 'UTC'), ms('2020-02-29T10:00:00Z'), 'a leap day exists');
@@ -104,42 +105,42 @@ describe('local timestamps in a zone', () => {
 
   it('timestamp-gap: America/New_York 2021-03-14 02:30 does not exist; both readings named with their UTC instants', () => {
     const r = fail('2021-03-14 02:30', 'America/New_York');
-    assert.equal(r.rule, 'timestamp-gap');
+    assert.equal(r.rule.id, 'timestamp-gap');
     assert.equal(
       r.message,
       'local time "2021-03-14 02:30" does not exist in America/New_York: the clocks skip it when daylight-saving time begins; it could mean 2021-03-14T02:30-05:00 (2021-03-14T07:30:00Z) or 2021-03-14T02:30-04:00 (2021-03-14T06:30:00Z)',
     );
     assert.equal(r.hint, 'write the timestamp with an explicit offset or in UTC (with Z)');
     // The first and last minute of the gap.
-    assert.equal(fail('2021-03-14 02:00', 'America/New_York').rule, 'timestamp-gap');
-    assert.equal(fail('2021-03-14T02:59:59', 'America/New_York').rule, 'timestamp-gap');
+    assert.equal(fail('2021-03-14 02:00', 'America/New_York').rule.id, 'timestamp-gap');
+    assert.equal(fail('2021-03-14T02:59:59', 'America/New_York').rule.id, 'timestamp-gap');
   });
 
   it('timestamp-ambiguous: America/New_York 2021-11-07 01:30 happens twice; both readings named, earlier first', () => {
     const r = fail('2021-11-07 01:30', 'America/New_York');
-    assert.equal(r.rule, 'timestamp-ambiguous');
+    assert.equal(r.rule.id, 'timestamp-ambiguous');
     assert.equal(
       r.message,
       'local time "2021-11-07 01:30" happens twice in America/New_York (the clocks go back when daylight-saving time ends); it could mean 2021-11-07T01:30-04:00 (2021-11-07T05:30:00Z) or 2021-11-07T01:30-05:00 (2021-11-07T06:30:00Z)',
     );
-    assert.equal(fail('2021-11-07 01:00', 'America/New_York').rule, 'timestamp-ambiguous');
-    assert.equal(fail('2021-11-07 01:59:59', 'America/New_York').rule, 'timestamp-ambiguous');
+    assert.equal(fail('2021-11-07 01:00', 'America/New_York').rule.id, 'timestamp-ambiguous');
+    assert.equal(fail('2021-11-07 01:59:59', 'America/New_York').rule.id, 'timestamp-ambiguous');
   });
 
   it('Europe/Paris: gap on 2021-03-28 02:30, overlap on 2021-10-31 02:30', () => {
     const gap = fail('2021-03-28 02:30', 'Europe/Paris');
-    assert.equal(gap.rule, 'timestamp-gap');
+    assert.equal(gap.rule.id, 'timestamp-gap');
     assert.match(gap.message, /^local time "2021-03-28 02:30" does not exist in Europe\/Paris: /);
     assert.match(gap.message, /2021-03-28T02:30\+01:00 \(2021-03-28T01:30:00Z\) or 2021-03-28T02:30\+02:00 \(2021-03-28T00:30:00Z\)$/);
     const overlap = fail('2021-10-31 02:30', 'Europe/Paris');
-    assert.equal(overlap.rule, 'timestamp-ambiguous');
+    assert.equal(overlap.rule.id, 'timestamp-ambiguous');
     assert.match(overlap.message, /^local time "2021-10-31 02:30" happens twice in Europe\/Paris /);
     assert.match(overlap.message, /2021-10-31T02:30\+02:00 \(2021-10-31T00:30:00Z\) or 2021-10-31T02:30\+01:00 \(2021-10-31T01:30:00Z\)$/);
   });
 
   it('half-hour DST (Australia/Lord_Howe) and readings written with T or several spaces', () => {
     const gap = fail('2021-10-03 02:15', 'Australia/Lord_Howe');
-    assert.equal(gap.rule, 'timestamp-gap');
+    assert.equal(gap.rule.id, 'timestamp-gap');
     assert.match(gap.message, /2021-10-03T02:15\+10:30 \(2021-10-02T15:45:00Z\) or 2021-10-03T02:15\+11:00 \(2021-10-02T15:15:00Z\)$/);
     const spaced = fail('2021-03-14   02:30', 'America/New_York');
     assert.match(spaced.message, /it could mean 2021-03-14T02:30-05:00 \(2021-03-14T07:30:00Z\) or 2021-03-14T02:30-04:00 /);
@@ -149,7 +150,7 @@ describe('local timestamps in a zone', () => {
 
   it('an unknown zone is an error for local times only', () => {
     const r = fail('2021-03-14 02:30', 'Mars/Olympus');
-    assert.equal(r.rule, 'unknown-timezone');
+    assert.equal(r.rule.id, 'unknown-timezone');
     assert.equal(r.message, 'cannot read local time "2021-03-14 02:30": unknown time zone "Mars/Olympus"');
     assert.equal(ok('2021-03-14T02:30:00Z', 'Mars/Olympus'), ms('2021-03-14T02:30:00Z'));
   });
@@ -159,9 +160,9 @@ describe('dates and zones', () => {
   it('parseDate: YYYY-MM-DD that is a day of the calendar', () => {
     assert.deepEqual(parseDate('2020-06-30'), { ok: true, value: { date: '2020-06-30', ms: ms('2020-06-30T00:00:00Z') } });
     assert.deepEqual(parseDate('2024-02-29'), { ok: true, value: { date: '2024-02-29', ms: ms('2024-02-29T00:00:00Z') } });
-    assert.deepEqual(parseDate('2023-02-29'), { ok: false, rule: 'invalid-date', message: '"2023-02-29" is not a day of the calendar' });
-    assert.deepEqual(parseDate('2020-06-30T10:00:00Z'), { ok: false, rule: 'invalid-date', message: 'expected a date like 2020-06-30; found "2020-06-30T10:00:00Z"' });
-    assert.deepEqual(parseDate('30/06/2020'), { ok: false, rule: 'invalid-date', message: 'expected a date like 2020-06-30; found "30/06/2020"' });
+    assert.deepEqual(parseDate('2023-02-29'), { ok: false, rule: Rule.InvalidDate, message: '"2023-02-29" is not a day of the calendar' });
+    assert.deepEqual(parseDate('2020-06-30T10:00:00Z'), { ok: false, rule: Rule.InvalidDate, message: 'expected a date like 2020-06-30; found "2020-06-30T10:00:00Z"' });
+    assert.deepEqual(parseDate('30/06/2020'), { ok: false, rule: Rule.InvalidDate, message: 'expected a date like 2020-06-30; found "30/06/2020"' });
   });
 
   it('zoneFor: IANA names and UTC; null for anything else', () => {

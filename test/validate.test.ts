@@ -5,9 +5,10 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIncidentText } from '../src/parse/document.js';
-import { checkAcrossFiles, checkFileName, idFromPath, LONG_ONGOING_DAYS, validateDocument } from '../src/validate/incident.js';
-import type { Diagnostic, SiteConfig } from '../src/core/model.js';
+import { parseIncidentText } from '../src/parse/index.js';
+import { checkAcrossFiles, checkFileName, idFromPath, LONG_ONGOING_DAYS, validateDocument } from '../src/validate/index.js';
+import type { Diagnostic } from '../src/core/index.js';
+import type { SiteConfig } from '../src/core/index.js';
 
 const FILE = 'incidents/2024-05-01-api-errors.md';
 const NOW = Date.parse('2025-01-01T00:00:00Z');

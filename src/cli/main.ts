@@ -6,29 +6,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import { packageVersion } from '../core/paths.js';
+import { defaultIo, type Io } from '../core/io.js';
+import { ProjectError } from '../core/errors.js';
+import type { Values } from './options.js';
+
+export type { Io } from '../core/io.js';
 
 export const EXIT = { ok: 0, problems: 1, usage: 2 } as const;
-
-export interface Io {
-  out: (s: string) => void;
-  err: (s: string) => void;
-  /** Whether to colour output (a TTY without NO_COLOR, or FORCE_COLOR). */
-  color: boolean;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-export function defaultIo(): Io {
-  const env = process.env;
-  const color = env.FORCE_COLOR ? env.FORCE_COLOR !== '0' : !!process.stdout.isTTY && !env.NO_COLOR && env.TERM !== 'dumb';
-  return {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    color,
-    env,
-    cwd: process.cwd(),
-  };
-}
 
 export function version(): string {
   return packageVersion();
@@ -42,7 +26,7 @@ interface Command {
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
   positionals: 'none' | 'root' | 'title';
-  run: (values: Record<string, string | boolean | undefined>, root: string, positionals: string[], io: Io) => Promise<number>;
+  run: (values: Values, root: string, positionals: string[], io: Io) => Promise<number>;
 }
 
 const rootOption = { root: { type: 'string' as const } };
@@ -63,7 +47,8 @@ Options:
                     file-too-slow and the others are still checked
   --root DIR        the project folder holding site.yaml (default: the current folder)
 
-Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse or no readable site.yaml.`,
+Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse or no readable site.yaml.
+Every rule it applies, with its severity and usual fix: postmortem rules.`,
     options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/check.js')).runCheck(root, values, io),
@@ -115,7 +100,7 @@ Options:
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
     options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
-    run: async (values, root, _p, io) => (await import('../dev/session.js')).runDev(root, values, io),
+    run: async (values, root, _p, io) => (await import('./commands/dev.js')).runDev(root, values, io),
   },
   new: {
     summary: 'write a new incident file from the template',
@@ -141,11 +126,19 @@ validator uses. With --site, the schema of site.yaml instead. Editors with yaml-
 complete and check files that carry a modeline pointing at it (see the README).`,
     options: { ...rootOption, site: { type: 'boolean' } },
     positionals: 'none',
-    run: async (values, _root, _p, io) => {
-      const { incidentJsonSchema, siteJsonSchema } = await import('../validate/schema.js');
-      io.out(`${JSON.stringify(values.site ? siteJsonSchema() : incidentJsonSchema(), null, 2)}\n`);
-      return EXIT.ok;
-    },
+    run: async (values, _root, _p, io) => (await import('./commands/schema.js')).runSchema(values, io),
+  },
+  rules: {
+    summary: 'list every rule check applies: id, severity, what it finds, the usual fix',
+    usage: 'postmortem rules [--format text|json|markdown]',
+    help: `Lists every diagnostic rule of check, build and dev, from the catalogue the tool reports with: its id
+(shown in brackets after each message), its severity, what it finds and the usual fix.
+
+Options:
+  --format FORMAT   text (default), json, or markdown (the README's table)`,
+    options: { format: { type: 'string' } },
+    positionals: 'none',
+    run: async (values, _root, _p, io) => (await import('./commands/rules.js')).runRules(values, io),
   },
 };
 
@@ -219,7 +212,6 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   try {
     return await command.run(values, root, positionals, io);
   } catch (e) {
-    const { ProjectError } = await import('../project/load.js');
     if (e instanceof ProjectError || e instanceof UsageError) {
       io.err(`postmortem ${name}: ${e.message}\n`);
       return EXIT.usage;

@@ -1,4 +1,4 @@
-/** Small pure formatting helpers shared by pages, feeds and the API. Everything is UTC. */
+/** Dates, durations and percentages as readers see them. Pure; everything is UTC. */
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -65,66 +65,4 @@ export function formatPercent(p: number | null): string {
   if (p === null) return 'n/a';
   const floored = Math.floor(p * 100) / 100;
   return `${floored.toFixed(2)} %`;
-}
-
-/** Escape text for HTML and XML content and attribute values. */
-export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** Words for component statuses and impacts. */
-export const STATUS_LABEL: Record<string, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-  open: 'Open',
-  done: 'Done',
-  wont_do: "Won't do",
-};
-
-export function label(value: string): string {
-  return STATUS_LABEL[value] ?? value.replace(/_/g, ' ');
-}
-
-/**
- * Remove what XML 1.0 cannot carry at all (C0 controls other than tab/LF/CR, lone surrogates,
- * U+FFFE/U+FFFF), so that a feed or SVG stays well-formed whatever an incident file holds.
- */
-export function stripInvalidXmlChars(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
-}
-
-/** Escape text for XML content and attributes, dropping characters XML 1.0 forbids. */
-export function xmlText(s: string): string {
-  return escapeXml(stripInvalidXmlChars(s));
-}
-
-/**
- * 2-space indented JSON plus a newline. `<` is written `\u003c` (same value once parsed) so that no
- * `</script>` or markup appears literally even if a file is sniffed or inlined as HTML.
- */
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2).replace(/</g, '\\u003c')}\n`;
-}
-
-/** `[a-z0-9-]` slug of free text (accents dropped), for ids; `fallback` when nothing is left. */
-export function slugify(text: string, fallback = 'site'): string {
-  const s = text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return s || fallback;
 }

@@ -1,3 +1,4 @@
+/** "Did you mean": the closest known name to a mistyped one. */
 import leven from 'leven';
 
 /** The closest candidate to `input`, if it is close enough to be a plausible typo. */
@@ -33,15 +34,4 @@ function typoDistance(a: string, b: string): number {
 export function didYouMean(input: string, candidates: readonly string[]): string | undefined {
   const c = closest(input, candidates);
   return c !== undefined && c !== input ? `did you mean "${c}"?` : undefined;
-}
-
-/** A slug made from any text: lowercase ASCII letters and digits separated by single hyphens. */
-export function slugify(text: string, max = 100): string {
-  const s = text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return s.slice(0, max).replace(/-+$/, '');
 }

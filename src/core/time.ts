@@ -4,8 +4,9 @@
  */
 import { IANAZone } from 'luxon';
 import { isoUtc } from './format.js';
+import { Rule, type AnyRule } from './rules.js';
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; rule: string; message: string; hint?: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; rule: AnyRule; message: string; hint?: string };
 
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt]| +)(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?: *([Zz]|[+-]\d{2}(?::?\d{2})?))?$/;
@@ -45,13 +46,13 @@ export function parseDate(value: string): Parsed<{ date: string; ms: number }> {
   if (!m) {
     return {
       ok: false,
-      rule: 'invalid-date',
+      rule: Rule.InvalidDate,
       message: `expected a date like 2020-06-30; found "${value}"`,
     };
   }
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   if (!validCalendarDate(y, mo, d)) {
-    return { ok: false, rule: 'invalid-date', message: `"${value}" is not a day of the calendar` };
+    return { ok: false, rule: Rule.InvalidDate, message: `"${value}" is not a day of the calendar` };
   }
   return { ok: true, value: { date: value, ms: Date.UTC(y, mo - 1, d) } };
 }
@@ -72,14 +73,14 @@ export function parseTimestamp(value: string, zoneName: string): Parsed<number> 
     if (DATE_RE.test(value.trim())) {
       return {
         ok: false,
-        rule: 'invalid-timestamp',
+        rule: Rule.InvalidTimestamp,
         message: `expected a date and a time; found the date alone "${value}"`,
         hint: `dates alone are accepted only for \`due\` and \`since\`; write e.g. "${value.trim()}T00:00:00Z"`,
       };
     }
     return {
       ok: false,
-      rule: 'invalid-timestamp',
+      rule: Rule.InvalidTimestamp,
       message: `expected a timestamp like 2020-05-29T16:21:00Z, 2020-05-29T16:21:00-04:00 or 2020-05-29 16:21 (local time); found "${value}"`,
     };
   }
@@ -87,10 +88,10 @@ export function parseTimestamp(value: string, zoneName: string): Parsed<number> 
   const s = m[6] ? Number(m[6]) : 0;
   const frac = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
   if (!validCalendarDate(y, mo, d)) {
-    return { ok: false, rule: 'invalid-timestamp', message: `"${value}" is not a day of the calendar` };
+    return { ok: false, rule: Rule.InvalidTimestamp, message: `"${value}" is not a day of the calendar` };
   }
   if (h > 23 || mi > 59 || s > 59) {
-    return { ok: false, rule: 'invalid-timestamp', message: `"${value}" is not a time of day; expected hours 00–23, minutes and seconds 00–59` };
+    return { ok: false, rule: Rule.InvalidTimestamp, message: `"${value}" is not a time of day; expected hours 00–23, minutes and seconds 00–59` };
   }
   const wallAsUtc = Date.UTC(y, mo - 1, d, h, mi, s, frac);
   const off = m[8];
@@ -101,13 +102,13 @@ export function parseTimestamp(value: string, zoneName: string): Parsed<number> 
     const oh = Number(digits.slice(0, 2));
     const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
     if (oh > 18 || om > 59) {
-      return { ok: false, rule: 'invalid-timestamp', message: `"${off}" is not a UTC offset; expected e.g. -04:00 or +05:30` };
+      return { ok: false, rule: Rule.InvalidTimestamp, message: `"${off}" is not a UTC offset; expected e.g. -04:00 or +05:30` };
     }
     return { ok: true, value: wallAsUtc - sign * (oh * 60 + om) * 60_000 };
   }
   const zone = zoneFor(zoneName);
   if (!zone) {
-    return { ok: false, rule: 'unknown-timezone', message: `cannot read local time "${value}": unknown time zone "${zoneName}"` };
+    return { ok: false, rule: Rule.UnknownTimezone, message: `cannot read local time "${value}": unknown time zone "${zoneName}"` };
   }
   return resolveLocal(value.trim(), wallAsUtc, zone, zoneName);
 }
@@ -129,7 +130,7 @@ function resolveLocal(value: string, wallAsUtc: number, zone: IANAZone, zoneName
   if (unique.length === 0) {
     return {
       ok: false,
-      rule: 'timestamp-gap',
+      rule: Rule.TimestampGap,
       message: `local time "${value}" does not exist in ${zoneName}: the clocks skip it when daylight-saving time begins; it could mean ${reading(before)} or ${reading(after)}`,
       hint: 'write the timestamp with an explicit offset or in UTC (with Z)',
     };
@@ -137,7 +138,7 @@ function resolveLocal(value: string, wallAsUtc: number, zone: IANAZone, zoneName
   const [a, b] = unique;
   return {
     ok: false,
-    rule: 'timestamp-ambiguous',
+    rule: Rule.TimestampAmbiguous,
     message: `local time "${value}" happens twice in ${zoneName} (the clocks go back when daylight-saving time ends); it could mean ${reading(a!.o)} or ${reading(b!.o)}`,
     hint: 'write the timestamp with an explicit offset or in UTC (with Z)',
   };

@@ -1,10 +1,10 @@
 /**
  * The HTTP server of `dev`: serves the site from memory under the path of base_url, with live reload.
  *
- * - Pages are rendered on demand from the current site model and kept until the model changes, so an edit
- *   costs only the pages asked for afterwards; feeds, the JSON API and badges are generated (per group) on
- *   the first request for one of their files. Files of `<root>/static/` are read from disk, after the
- *   generated files (as in `build`, where generated files replace static ones of the same path).
+ * - Every file comes from the same producer as `build` writes (render/outputs.ts), rendered when asked for and
+ *   kept until the site changes, so an edit costs only the files asked for afterwards. Files of
+ *   `<root>/static/` are read from disk, after the generated files (as in `build`, where generated files
+ *   replace static ones of the same path).
  * - HTML responses get a stylesheet and a script from `<base>__postmortem/` (external files, so the pages'
  *   Content-Security-Policy allows them). The script listens to server-sent events at
  *   `<base>__postmortem/events` and reloads the page on `reload`. Nothing of this is ever in `build` output.
@@ -15,31 +15,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { OutputFile, SiteModel } from '../core/model.js';
-import type { Renderer } from '../render/pages.js';
-import { renderFeeds } from '../render/feeds.js';
-import { renderApi } from '../render/api.js';
-import { renderBadges } from '../render/badges.js';
+import { escapeHtml } from '../core/text.js';
+import { STATIC_DIR } from '../source/index.js';
+import type { SiteOutputs } from '../render/index.js';
+import { CLIENT_JS, CLIENT_PATH, DEV_CSS, EVENTS_PATH, OVERLAY_ID, STYLE_PATH } from './client.js';
 
-/** Where dev-only resources live, under the base path. */
-export const DEV_PREFIX = '__postmortem/';
-export const EVENTS_PATH = `${DEV_PREFIX}events`;
-export const CLIENT_PATH = `${DEV_PREFIX}client.js`;
-export const STYLE_PATH = `${DEV_PREFIX}dev.css`;
-/** Id of the overlay element (tests look for it). */
-export const OVERLAY_ID = 'postmortem-dev-overlay';
 /** Largest number of rendered responses kept per model (a crawl of a huge site must not keep every page). */
 const MEMO_LIMIT = 2000;
 
 export interface ServedSite {
-  renderer: Renderer;
-  /** The model of the whole site, or how to build it (once, on first use). */
-  model: SiteModel | (() => SiteModel);
+  /** The files of the whole site, or how to get them (once, on first use: the whole model costs O(incidents)). */
+  outputs: SiteOutputs | (() => SiteOutputs);
   /**
-   * A model exact for incident pages only (see `patchIncidentModel`): incident pages are rendered from it
-   * without waiting for the whole model. Default: `model`.
+   * Files exact for incident pages only (from a patched model, see `patchIncidentModel`): incident pages are
+   * served from them without waiting for the whole model. Default: `outputs`.
    */
-  incidentModel?: SiteModel;
+  incidentOutputs?: SiteOutputs;
   /** `config.basePath` */
   basePath: string;
 }
@@ -82,10 +73,6 @@ export function contentType(sitePath: string): string {
   return TYPES[path.extname(base).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 /**
  * A request path → the site path under `basePath`, or why not. Decodes once, strictly; rejects `..`, `.`,
  * empty inner segments, backslashes and NUL, so nothing can reach outside the site.
@@ -118,55 +105,10 @@ export function resolveRequestPath(
   return { kind: 'site', path: decoded.slice(base.length) };
 }
 
-/** The script injected into HTML pages by `dev` only. */
-export const CLIENT_JS = `// postmortem dev: live reload (injected by \`postmortem dev\`, never part of a build)
-(function () {
-  'use strict';
-  var script = document.currentScript;
-  var version = script && script.getAttribute('data-version');
-  var events = new URL('events', script ? script.src : location.href).href;
-  if (typeof EventSource !== 'function') return;
-  var source = new EventSource(events);
-  // A change may land between the page being served and this connection: the server says its version.
-  source.addEventListener('hello', function (e) { if (version && e.data !== version) location.reload(); });
-  source.addEventListener('reload', function () { location.reload(); });
-  document.addEventListener('click', function (e) {
-    var t = e.target;
-    if (t && t.closest && t.closest('[data-postmortem-dismiss]')) {
-      var o = document.getElementById('${OVERLAY_ID}');
-      if (o) o.hidden = true;
-    }
-  });
-})();
-`;
-
-export const DEV_CSS = `/* postmortem dev: the problems overlay (dev only) */
-#${OVERLAY_ID} { position: fixed; inset: 0 0 auto 0; z-index: 2147483647; max-height: 70vh; overflow: auto;
-  background: #1e1e1e; color: #f0f0f0; border-bottom: 4px solid #e5484d; box-shadow: 0 4px 24px rgba(0,0,0,.5);
-  font: 14px/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: 1rem 1.25rem; text-align: left; }
-#${OVERLAY_ID}[hidden] { display: none; }
-#${OVERLAY_ID} .pm-title { margin: 0 0 .75rem; font-weight: bold; color: #ff9592; font-size: 15px; }
-#${OVERLAY_ID} .pm-note { margin: 0 0 .75rem; color: #c8c8c8; }
-#${OVERLAY_ID} pre { margin: 0; white-space: pre-wrap; word-break: break-word; font: inherit; color: inherit; background: none; }
-#${OVERLAY_ID} button { position: absolute; top: .75rem; right: 1rem; font: inherit; background: #333; color: #fff;
-  border: 1px solid #666; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; }
-`;
-
 interface Entry {
   status: number;
   type: string;
   body: string | Uint8Array;
-}
-
-type Group = 'assets' | 'feeds' | 'api' | 'badges';
-
-function groupOf(sitePath: string): Group | null {
-  if (sitePath.startsWith('assets/')) return 'assets';
-  if (sitePath.startsWith('api/')) return 'api';
-  if (sitePath.startsWith('badges/')) return 'badges';
-  if (['feed.xml', 'feed.json', 'maintenance.ics', 'sitemap.xml', 'robots.txt'].includes(sitePath)) return 'feeds';
-  if (/^services\/[^/]+\/feed\.xml$/.test(sitePath)) return 'feeds';
-  return null;
 }
 
 export interface DevServerOptions {
@@ -190,7 +132,6 @@ export class DevServer {
   private site: ServedSite | null = null;
   private problems: Problems | null = null;
   private memo = new Map<string, Entry>();
-  private groups = new Map<Group, Map<string, OutputFile>>();
   /** Changes at every `notify()`: pages carry it, the event stream announces it. */
   version = 0;
   /** Path under which the site is served (`config.basePath`). */
@@ -218,15 +159,14 @@ export class DevServer {
     this.site = site;
     this.basePath = site.basePath;
     this.memo = new Map();
-    this.groups = new Map();
   }
 
-  /** The whole model of the served site (built now if it was deferred). */
-  fullModel(): SiteModel | null {
+  /** The files of the whole served site (its model built now if it was deferred). */
+  outputs(): SiteOutputs | null {
     const site = this.site;
     if (!site) return null;
-    if (typeof site.model === 'function') site.model = site.model();
-    return site.model;
+    if (typeof site.outputs === 'function') site.outputs = site.outputs();
+    return site.outputs;
   }
 
   get hasSite(): boolean {
@@ -355,44 +295,20 @@ export class DevServer {
     const memo = this.memo.get(file);
     if (memo !== undefined) return memo;
     const site = this.site!;
-    let out: OutputFile | null | undefined;
-    if (site.incidentModel && /^incidents\/[^/]+\/index\.html$/.test(file)) out = site.renderer.renderPage(site.incidentModel, file);
-    else if (file.endsWith('.html')) out = site.renderer.renderPage(this.fullModel()!, file);
-    else {
-      const group = groupOf(file);
-      if (group) out = this.group(group).get(file);
-    }
-    if (!out) return (await this.readStatic(file)) ?? undefined; // static files are read from disk every time
-    const entry: Entry = { status: 200, type: contentType(file), body: out.content };
+    const fromIncidents = site.incidentOutputs && /^incidents\/[^/]+\/index\.html$/.test(file);
+    const pending = fromIncidents ? site.incidentOutputs!.get(file) : this.outputs()!.get(file);
+    if (!pending) return (await this.readStatic(file)) ?? undefined; // static files are read from disk every time
+    const entry: Entry = { status: 200, type: contentType(file), body: pending.render() };
     this.renders++;
     if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(file, entry);
     return entry;
   }
 
-  private group(g: Group): Map<string, OutputFile> {
-    let files = this.groups.get(g);
-    if (!files) {
-      const renderer = this.site!.renderer;
-      const model = this.fullModel()!;
-      const list =
-        g === 'assets'
-          ? renderer.renderAssets()
-          : g === 'api'
-            ? renderApi(model)
-            : g === 'badges'
-              ? renderBadges(model)
-              : renderFeeds(model, renderer.pagePaths(model).filter((p) => p !== '404.html'));
-      files = new Map(list.map((f) => [f.path, f]));
-      this.groups.set(g, files);
-    }
-    return files;
-  }
-
   /** A regular file of `<root>/static/`, reached without following any link and without dot names. */
   private async readStatic(file: string): Promise<Entry | null> {
     if (file.split('/').some((s) => s.startsWith('.') || s === '')) return null;
-    const dir = path.join(this.opts.root, 'static');
+    const dir = path.join(this.opts.root, STATIC_DIR);
     const abs = path.join(dir, ...file.split('/'));
     try {
       const [realDir, realFile] = await Promise.all([realpath(dir), realpath(abs)]);

@@ -12,7 +12,8 @@ import rehypeStringify from 'rehype-stringify';
 import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot, Element, ElementContent } from 'hast';
 import type { Incident, IncidentHtml } from '../core/model.js';
-import { LIMITS, markdownNesting } from '../parse/document.js';
+import { LIMITS, markdownNesting } from '../parse/index.js';
+import { escapeHtml } from '../core/text.js';
 
 /**
  * GitHub's sanitization schema: no raw HTML, no script URLs. Ids are prefixed by `scopeFragment` below, once,
@@ -118,8 +119,6 @@ function treeDepth(root: MdastRoot): number {
   }
   return max;
 }
-
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** What is shown of Markdown too deeply nested to render: its text, escaped, or a note when there is none. */
 function tooDeep(markdown?: string): string {

@@ -1,17 +1,13 @@
 /**
- * The build: validated project → site model → pages, feeds, JSON and badges → the output folder.
- * `generateSite` produces the files in memory (used by `build` and by `dev`); `writeSite` puts them on disk
- * atomically. A project with any error produces no files at all.
+ * The build, end to end: the project's files → results → the site model → every output file → the output folder.
+ * `dev` runs the same steps (dev/session.ts): the same loader, the same model, the same producer of files.
  */
-import type { OutputFile, PendingFile, SiteConfig, SiteModel } from '../core/model.js';
-import { loadProject, type ProjectResult } from '../project/load.js';
-import { buildSiteModel } from '../site/model.js';
-import { createRenderer, type Renderer } from '../render/pages.js';
-import { renderFeeds } from '../render/feeds.js';
-import { pendingApi } from '../render/api.js';
-import { renderBadges } from '../render/badges.js';
-import { writeOutput, type WriteOutputOptions } from '../output/write.js';
-import { counts } from '../core/diagnostics.js';
+import type { SiteModel } from '../site/index.js';
+import { publishable, siteModel } from '../site/index.js';
+import { ProjectState, CACHE_DIR, toolIdentity, type ProjectResult } from '../project/index.js';
+import { createRenderer, SiteOutputs, type PendingFile, type Renderer } from '../render/index.js';
+import { writeOutput } from '../output/index.js';
+import path from 'node:path';
 
 export interface BuildOptions {
   now: number;
@@ -33,59 +29,28 @@ export type Generated =
       ok: true;
       /** Every file of the site, not rendered yet, sorted by path (see `PendingFile`). */
       pending: PendingFile[];
-      /** Every file rendered (on first use; a large site is better written from `pending`). */
-      readonly files: OutputFile[];
+      outputs: SiteOutputs;
       model: SiteModel;
       project: ProjectResult;
       renderer: Renderer;
     }
   | { ok: false; project: ProjectResult };
 
-/** Apply a `--base-url` override to the configuration. */
-export function withBaseUrl(config: SiteConfig, baseUrl: string | undefined): SiteConfig {
-  if (baseUrl === undefined) return config;
-  const u = new URL(baseUrl);
-  if (!u.pathname.endsWith('/')) u.pathname += '/';
-  return { ...config, baseUrl: u.href, basePath: u.pathname };
-}
-
-const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
-/** Every file of the site for a valid model, not rendered yet, sorted by path. */
-export function pendingAll(model: SiteModel, renderer: Renderer): PendingFile[] {
-  const now = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });
-  const pagePaths = renderer.pagePaths(model).filter((p) => p !== '404.html');
-  return [...renderer.pendingSite(model), ...renderFeeds(model, pagePaths).map(now), ...pendingApi(model), ...renderBadges(model).map(now)].sort(byPath);
-}
-
-/** Every file of the site for a valid model, rendered. Pure apart from reading templates (done by the renderer). */
-export function renderAll(model: SiteModel, renderer: Renderer): OutputFile[] {
-  return pendingAll(model, renderer).map((f) => ({ path: f.path, content: f.render() }));
-}
-
+/** Load, validate and model the project; a project with any error produces no files at all. */
 export async function generateSite(root: string, opts: BuildOptions, renderer?: Renderer): Promise<Generated> {
-  const project = await loadProject(root, { now: opts.now, html: true, drafts: opts.drafts, ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}), cache: opts.cache ?? false, ...(opts.cacheTool ? { cacheTool: opts.cacheTool } : {}), ...(opts.fileTimeoutMs !== undefined ? { fileTimeoutMs: opts.fileTimeoutMs } : {}) });
-  if (!project.config || counts(project.diagnostics).errors > 0) return { ok: false, project };
-  const config = withBaseUrl(project.config, opts.baseUrl);
-  const model = buildSiteModel(config, project.incidents, {
-    now: opts.now,
-    drafts: opts.drafts,
-    html: (incident) => project.html.get(incident.id) ?? { bodyHtml: '', rootCauseHtml: '', timelineHtml: [] },
-    sourceHash: (incident) => project.sourceHashes.get(incident.id),
-  });
+  const state = new ProjectState({ root, mode: 'build', ...opts, now: () => opts.now });
+  let project: ProjectResult;
+  try {
+    await state.load();
+    project = state.result();
+  } finally {
+    await state.close();
+  }
+  if (!publishable(project)) return { ok: false, project };
+  const model = siteModel(project, opts.now, opts.drafts, true);
   const r = renderer ?? (await createRenderer({ root }));
-  const pending = pendingAll(model, r);
-  let files: OutputFile[] | undefined;
-  return {
-    ok: true,
-    pending,
-    get files() {
-      return (files ??= pending.map((f) => ({ path: f.path, content: f.render() })));
-    },
-    model,
-    project,
-    renderer: r,
-  };
+  const outputs = new SiteOutputs(model, r);
+  return { ok: true, pending: outputs.all(), outputs, model, project, renderer: r };
 }
 
 export interface WriteSummary {
@@ -95,8 +60,7 @@ export interface WriteSummary {
   reused: number;
 }
 
-/** Write the files (and the user's `static/` folder) beside `out`, then swap them in (see `writeOutput`). */
-export async function writeSite(root: string, out: string, files: readonly (OutputFile | PendingFile)[], opts: WriteOutputOptions = {}): Promise<WriteSummary> {
-  const pending = files.map((f): PendingFile => ('render' in f ? f : { path: f.path, render: () => f.content }));
-  return writeOutput(root, out, pending, opts);
+/** Write the files (and the user's `static/` folder) beside `out`, then swap them in; with the cache, only what changed. */
+export async function writeSite(root: string, out: string, files: readonly PendingFile[], opts: { cache?: boolean; tool?: string } = {}): Promise<WriteSummary> {
+  return writeOutput(root, out, files, opts.cache ? { cacheDir: path.join(root, CACHE_DIR), tool: opts.tool ?? toolIdentity() } : {});
 }

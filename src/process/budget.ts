@@ -20,7 +20,8 @@
  *   slowest is a 1 MB YAML flow sequence, about 2.5 s per MiB. The limit 100 KiB per second of budget is again
  *   a quarter of it: 1,000 KiB for 10 s (nearly every file allowed, 1 MiB at most), 100 KiB for 1 s.
  */
-import type { Diagnostic } from '../core/model.js';
+import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.js';
+import { Rule } from '../core/rules.js';
 
 /** Default time one file may take, in ms (`--file-timeout`). */
 export const DEFAULT_FILE_TIMEOUT_MS = 10_000;
@@ -50,17 +51,14 @@ export function formatSeconds(ms: number): string {
 /** The diagnostic of a file abandoned after `budgetMs` (at 1:1: it concerns the whole file). */
 export function fileTooSlow(file: string, budgetMs: number, render: boolean): Diagnostic {
   const limit = formatSeconds(budgetMs);
-  return {
+  return fileDiagnostic(
     file,
-    line: 1,
-    column: 1,
-    severity: 'error',
-    rule: 'file-too-slow',
-    message: render
+    Rule.FileTooSlow,
+    render
       ? `processing the file was stopped after ${limit}, the time limit per file: its Markdown likely has a shape that the Markdown parser handles in time growing with the square of its length (thousands of consecutive block quotes, setext headings or list items, or long runs of emphasis markers or brackets)`
       : `checking the file was stopped after ${limit}, the time limit per file: it likely has a shape that the parsers handle in time growing faster than its length (a very long YAML collection)`,
-    hint: render
+    render
       ? `split very long runs of block quotes, headings or list items into shorter ones separated by paragraphs, or raise --file-timeout (now ${limit})`
       : `shorten the frontmatter's very long lists or mappings, or raise --file-timeout (now ${limit})`,
-  };
+  );
 }

@@ -1,27 +1,16 @@
 /**
- * Parallel processing of incident files: worker threads read, parse, validate and render the Markdown of each
- * file and send back plain data (the incident, its HTML, its diagnostics; the text only when it has diagnostics)
- * — never trees or YAML documents. Results come back in the order of `files`, so a build is byte for byte the
- * same with any number of threads. Small projects stay on this thread: starting a worker costs more than it saves.
- *
- * Every file is processed under a time budget (budget.ts): on a worker, a file that runs past it is abandoned —
- * the worker is terminated and replaced, the files queued behind it go to the next worker — and reported as
- * `file-too-slow`. On this thread nothing can be interrupted, so only files small enough for every known slow
- * shape to stay well within the budget are processed here; larger ones go to a worker even in small projects.
+ * Worker threads that read, parse, validate and render incident files and send back plain data (the incident,
+ * its HTML, its diagnostics; the text only when it has diagnostics), never trees or YAML documents; each file
+ * under a deadline (budget.ts). Which files go to them is decided by the processor (processor.ts).
  */
 import os from 'node:os';
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { processFile, type FileContext, type FileResult } from '../project/load.js';
-import { DEFAULT_FILE_TIMEOUT_MS, fileTooSlow, inThreadLimit } from './budget.js';
+import type { FileResult } from './process.js';
+import { fileTooSlow } from './budget.js';
 import type { SiteConfig } from '../core/model.js';
-import { MAX_FILE_BYTES } from '../source/files.js';
 
-/** Below this many files, one thread does it all (but for files too large to be safe there, see above). */
-export const PARALLEL_MIN_FILES = 50;
 /** Files per message to a worker (small enough to balance the load, large enough to amortize messaging). */
-const BATCH = 8;
+export const BATCH = 8;
 
 /** `workerData` of a worker: load the Markdown renderer before saying it is ready. */
 export interface WorkerInit {
@@ -227,68 +216,5 @@ export class FileWorkers {
   private crash(slot: Slot, e: unknown): void {
     for (const task of this.drop(slot)) task.reject(e instanceof Error ? e : new Error(String(e)));
     this.pump();
-  }
-}
-
-/** The size of a file in bytes (0 when it cannot be read: `processFile` then says why). */
-async function sizeOf(root: string, file: string): Promise<number> {
-  try {
-    return (await stat(path.join(root, file))).size;
-  } catch {
-    return 0;
-  }
-}
-
-/**
- * Process every file, on `jobs` worker threads when the project is large enough, each file within `budgetMs`
- * (default 10 s).
- */
-export async function processFiles(
-  root: string,
-  files: readonly string[],
-  _configText: string,
-  ctx: FileContext,
-  jobs = defaultJobs(),
-  budgetMs = DEFAULT_FILE_TIMEOUT_MS,
-): Promise<FileResult[]> {
-  const jobCtx: JobContext = { root, config: ctx.config, now: ctx.now, drafts: ctx.drafts, html: ctx.html };
-  // `check` does not render Markdown, but a file large enough for a slow Markdown shape is rendered (on a worker,
-  // under the budget, the HTML thrown away) so that a file `build` would stop is an error of `check` too.
-  const renderLimit = inThreadLimit(budgetMs, true);
-  const threads = Math.min(jobs, Math.ceil(files.length / BATCH));
-  const parallel = threads > 1 && files.length >= PARALLEL_MIN_FILES;
-  // (Sizes matter to which files go to a worker: not at all when every file does.)
-  const sizes = parallel && ctx.html ? files.map(() => 0) : await Promise.all(files.map((file) => sizeOf(root, file)));
-  // (A file over the size limit is refused unread: no need for a worker.)
-  const probe = sizes.map((size) => !ctx.html && size > renderLimit && size <= MAX_FILE_BYTES);
-  const probeCtx: JobContext = { ...jobCtx, html: true };
-  const unprobe = (r: FileResult): FileResult => {
-    delete r.html;
-    return r;
-  };
-  if (parallel) {
-    const workers = new FileWorkers({ threads, budgetMs, html: ctx.html });
-    try {
-      return await Promise.all(files.map((file, i) => (probe[i] ? workers.run({ file }, probeCtx).then(unprobe) : workers.run({ file }, jobCtx))));
-    } finally {
-      await workers.close();
-    }
-  }
-  // This thread, but for files large enough for a known shape to take a good part of the budget: one worker
-  // (started only if there is such a file) takes those first, while this thread does the others.
-  const limit = inThreadLimit(budgetMs, ctx.html);
-  const large = sizes.map((size, i) => probe[i] || (size > limit && size <= MAX_FILE_BYTES));
-  const workers = large.includes(true) ? new FileWorkers({ threads: 1, budgetMs, html: ctx.html }) : null;
-  try {
-    const out: (FileResult | Promise<FileResult>)[] = files.map((file, i) => {
-      if (!large[i]) return null!;
-      const result = probe[i] ? workers!.run({ file }, probeCtx).then(unprobe) : workers!.run({ file }, jobCtx);
-      result.catch(() => undefined); // awaited below; not unhandled if this thread fails first
-      return result;
-    });
-    for (let i = 0; i < files.length; i++) if (!large[i]) out[i] = await processFile(root, files[i]!, ctx);
-    return await Promise.all(out);
-  } finally {
-    await workers?.close();
   }
 }

@@ -3,7 +3,7 @@
  * posts back one plain result per file, so that the main thread can time each file and abandon a slow one.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { loadMarkdown, processFile, processSource, type FileContext, type FileResult } from '../project/load.js';
+import { loadMarkdown, processFile, processSource, type FileContext, type FileResult } from './process.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pool.js';
 
 const init = workerData as WorkerInit;

@@ -21,11 +21,14 @@ import type { IncidentHtml } from '../core/model.js';
 import path from 'node:path';
 import { COMPILED_ROOT, packageVersion } from '../core/paths.js';
 import { deserialize, serialize } from 'node:v8';
-import { contentHash, type FileResult } from './load.js';
+import { contentHash } from '../core/hash.js';
+import type { FileResult } from '../process/index.js';
+import { inWindow } from '../validate/index.js';
+import { CACHE_DIR as CACHE_PATH } from '../source/index.js';
 
 /** Bump when the shape of stored results changes. */
 export const CACHE_FORMAT = 2;
-export const CACHE_DIR = path.join('.cache', 'postmortem');
+export const CACHE_DIR = path.join(...CACHE_PATH.split('/'));
 const SHARDS = 16;
 
 /**
@@ -94,10 +97,6 @@ export function cacheKey(parts: CacheKeyParts): string {
     .digest('base64url');
 }
 
-export function textHash(text: string): string {
-  return contentHash(text);
-}
-
 function shardOf(file: string): number {
   let h = 2166136261;
   for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 16777619);
@@ -105,7 +104,7 @@ function shardOf(file: string): number {
 }
 
 /** The bulky part of a result, stored beside it: the HTML and the Markdown source of the body. */
-interface Blob {
+export interface Blob {
   html: IncidentHtml;
   body: string;
 }
@@ -181,7 +180,7 @@ export class BuildCache {
     const e = this.shards[shardOf(file)]!.get(file);
     if (!e || e.hash !== hash) return undefined;
     const r = e.result;
-    if (!(now >= (r.nowFrom ?? -Infinity) && now < (r.nowUntil ?? Infinity))) return undefined;
+    if (!inWindow(r, now)) return undefined;
     const name = r.incident ? this.blobName(file, hash) : '';
     // A result whose blob is gone (a cache folder cleaned by hand) is a miss: the file is processed again.
     if (r.incident && !this.newBlobs.has(name) && !existsSync(this.blobPath(name))) return undefined;

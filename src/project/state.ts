@@ -1,74 +1,69 @@
 /**
- * Incremental project state for `dev`: the configuration, one `FileResult` per incident file, the HTML
- * rendered from their Markdown (cached by content hash) and the renderer. A change re-reads and re-validates
- * only what it touches:
+ * The project as files → results: the one loader of `check`, `build` and `dev`.
+ *
+ * `load()` reads site.yaml, walks incidents/ and processes every file (through the build cache when there is
+ * one, on worker threads as the processor decides). `result()` puts the files together with the rules across
+ * files, exactly as every command reports them. `dev` keeps the state and applies changes to it:
  *
  * - an incident file edited: that file is read, parsed, validated and (when its text changed) rendered again;
- * - files added, renamed, deleted, or a folder moved: the tree is walked again (the same rules as `check`:
- *   `_`/`.` names skipped, links kept inside the root) and only paths not seen before are read; a file that
- *   merely moved keeps its text, so its Markdown is found in the cache and not rendered again;
- * - `site.yaml`: every file is validated again against the new configuration, from the text in memory and
- *   with the HTML cache, so no file is read and no Markdown is rendered again;
- * - `templates/`: a new renderer; nothing is validated again.
- *
- * `result()` puts the files together with the same `assemble` as `check` and `build`, so `dev` reports exactly
- * the diagnostics they do.
- *
- * Every file is processed within the per-file time budget (budget.ts): usual files on this thread as before,
- * files large enough for a known slow Markdown shape to come near the budget on a worker thread (started on
- * first use, kept for the next ones), which is terminated and replaced when a file runs past it. Such a file is
- * `file-too-slow` until its text changes; the server keeps serving meanwhile.
+ * - files added, renamed, deleted, or a folder moved: the tree is walked again (the same rules as `load`) and only
+ *   paths not seen before are read; a file that merely moved keeps its text, so its HTML is found in the memo;
+ * - `site.yaml`: every file is validated again from the text in memory, with the HTML memo: no file is read and
+ *   no Markdown rendered again;
+ * - time passing: a file whose result no longer holds at the new "now" (its validation window, see
+ *   validate/now-window.ts, the same mechanism the build cache uses) is validated again, so warnings such as
+ *   `overdue-action` and `long-ongoing` appear in a long `dev` session exactly when `check` would report them.
  */
 import path from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
-import type { Diagnostic, Incident, IncidentHtml, SiteConfig, SiteModel } from '../core/model.js';
-import { CONFIG_FILE, loadConfig } from '../validate/config.js';
-import { decode, findIncidentFiles, INCIDENTS_DIR, MAX_FILE_BYTES, readSource, type SourceFile } from '../source/files.js';
-import { assemble, htmlCacheKey, loadMarkdown, processSource, ProjectError, readAll, readConfigText, type FileContext, type FileResult, type ProjectResult } from './load.js';
-import { buildSiteModel } from '../site/model.js';
-import { createRenderer, type Renderer } from '../render/pages.js';
-import { withBaseUrl } from '../pipeline/build.js';
-import { counts } from '../core/diagnostics.js';
-import { DEFAULT_FILE_TIMEOUT_MS, inThreadLimit } from '../process/budget.js';
-import { FileWorkers } from '../process/pool.js';
+import type { IncidentHtml, SiteConfig } from '../core/model.js';
+import { fileDiagnostic, hasError, hasRule, type Diagnostic } from '../core/diagnostic.js';
+import { Rule } from '../core/rules.js';
+import { ProjectError } from '../core/errors.js';
+import { contentHash } from '../core/hash.js';
+import { compareStrings } from '../core/compare.js';
+import { CONFIG_FILE, decode, findIncidentFiles, INCIDENTS_DIR, MAX_FILE_BYTES, readConfigText, readSource, readSourceSync, type SourceFile } from '../source/index.js';
+import { checkAcrossFiles, inWindow, loadConfig } from '../validate/index.js';
+import { FileProcessor, htmlCacheKey, loadMarkdown, processSource, type FileContext, type FileJob, type FileResult } from '../process/index.js';
+import { assemble, type ProjectResult } from './assemble.js';
+import { BuildCache, cacheKey, CACHE_DIR, type Blob, type FileStamp } from './cache.js';
+
+/**
+ * - `check`: validates; Markdown is not rendered (but for files large enough to be slow, see the processor).
+ * - `build`: renders every valid incident's Markdown; through the build cache when asked.
+ * - `dev`: as `build`, keeping every text and its HTML in memory so that changes cost what they touch.
+ */
+export type ProjectMode = 'check' | 'build' | 'dev';
 
 export interface ProjectStateOptions {
-  /** Project root (holds site.yaml). */
   root: string;
-  /** Drafts count as published (default true: `dev` shows drafts). */
-  drafts?: boolean;
-  /** "Now", read at every change (default: the clock). */
+  mode: ProjectMode;
+  /** "Now", read at `load` and at every change (default: the clock). */
   now?: () => number;
+  /** Drafts count as published (default: only in `dev`). */
+  drafts?: boolean;
   /** Overrides base_url of site.yaml. */
   baseUrl?: string;
-  /** Called each time an incident's Markdown is actually rendered (not found in the cache). */
-  onRender?: (hash: string) => void;
-  /** Time one file may take, in ms (default 10 s; see budget.ts): larger files are processed on a worker under it. */
+  /** Worker threads (default: one per core; `dev`: one). */
+  jobs?: number;
+  /** Time one file may take, ms (default 10 s; see process/budget.ts). */
   fileTimeoutMs?: number;
-}
-
-/** The HTML cache: counts the renders (every cache miss stores what was just rendered). */
-class HtmlCache extends Map<string, IncidentHtml> {
-  renders = 0;
-  constructor(private readonly onRender?: (hash: string) => void) {
-    super();
-  }
-  override set(hash: string, html: IncidentHtml): this {
-    this.renders++;
-    this.onRender?.(hash);
-    return super.set(hash, html);
-  }
+  /** `build`: reuse and store per-file results in <root>/.cache/postmortem/ (see cache.ts). */
+  cache?: boolean;
+  /** Overrides the tool identity in the cache key (tests). */
+  cacheTool?: string;
+  /** Called each time an incident's Markdown is actually rendered in `dev` (not found in the memo). */
+  onRender?: (hash: string) => void;
 }
 
 /** What a batch of changes did. */
 export interface ChangeSummary {
   /** Something that can change the site or its diagnostics changed. */
   changed: boolean;
-  /** Incident files read again, added or removed. */
+  /** Incident files read or validated again, added or removed. */
   files: string[];
   config: boolean;
-  templates: boolean;
   /** incidents/ was walked again (files may have appeared or gone). */
   rescanned: boolean;
   /** The diagnostics of a file changed. */
@@ -82,107 +77,213 @@ export interface Changes {
   /** Files may have appeared or disappeared under incidents/: walk it again. */
   rescan?: boolean;
   config?: boolean;
-  templates?: boolean;
 }
 
-function isIncidentPath(rel: string): boolean {
-  return rel.startsWith(`${INCIDENTS_DIR}/`);
+/** `dev`'s memo of rendered HTML by text: counts the renders (every miss stores what was just rendered). */
+class HtmlMemo extends Map<string, IncidentHtml> {
+  renders = 0;
+  constructor(private readonly onRender?: (hash: string) => void) {
+    super();
+  }
+  override set(hash: string, html: IncidentHtml): this {
+    this.renders++;
+    this.onRender?.(hash);
+    return super.set(hash, html);
+  }
 }
 
 export class ProjectState {
   readonly root: string;
+  readonly mode: ProjectMode;
   readonly drafts: boolean;
-  private readonly clock: () => number;
-  private readonly baseUrl: string | undefined;
-
   configText = '';
   config: SiteConfig | null = null;
   configDiagnostics: Diagnostic[] = [];
   walkDiagnostics: Diagnostic[] = [];
+  /** One result per incident file, in walk (sorted) order. */
   readonly files = new Map<string, FileResult>();
-  /** Content hash of each file's text, and how many files share each hash (to prune the cache). */
-  private readonly hashes = new Map<string, string>();
-  private readonly hashRefs = new Map<string, number>();
+  /** `dev`: the HTML of every text in memory, by `htmlCacheKey`. */
+  readonly htmlCache: HtmlMemo;
+  /** "Now" of the last load or change. */
+  now: number;
+  private readonly clock: () => number;
+  private readonly processor: FileProcessor;
+  /** `dev`: each file's HTML memo key, and how many files share each (to prune the memo). */
+  private readonly memoKeys = new Map<string, string>();
+  private readonly memoRefs = new Map<string, number>();
   private filesWithErrors = 0;
-  /** Files with a diagnostic that depends on "now". */
-  private readonly timely = new Set<string>();
   private published = 0;
   private tagged = 0;
   /** Set when the diagnostics of a file changed (or a file with diagnostics went); reset by `apply`. */
   private diagnosticsChanged = false;
-  readonly htmlCache: HtmlCache;
-  renderer: Renderer | null = null;
-  /** Why the templates could not be loaded (the previous renderer, if any, is kept). */
-  templateError: Diagnostic | null = null;
-  /** "Now" of the last change. */
-  now: number;
-  readonly fileTimeoutMs: number;
-  /** The worker for files too large to process on this thread within the budget (started on first use). */
-  private workers: FileWorkers | null = null;
-  private closed = false;
 
-  constructor(opts: ProjectStateOptions) {
+  constructor(private readonly opts: ProjectStateOptions) {
     this.root = opts.root;
-    this.drafts = opts.drafts ?? true;
+    this.mode = opts.mode;
+    this.drafts = opts.drafts ?? opts.mode === 'dev';
     this.clock = opts.now ?? Date.now;
-    this.baseUrl = opts.baseUrl;
-    this.htmlCache = new HtmlCache(opts.onRender);
     this.now = this.clock();
-    this.fileTimeoutMs = opts.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS;
+    this.htmlCache = new HtmlMemo(opts.onRender);
+    const jobs = opts.jobs ?? (opts.mode === 'dev' ? 1 : undefined);
+    this.processor = new FileProcessor({ root: opts.root, ...(jobs !== undefined ? { jobs } : {}), ...(opts.fileTimeoutMs !== undefined ? { budgetMs: opts.fileTimeoutMs } : {}) });
   }
 
-  /** Stop the worker, if any (a file being processed there is abandoned). */
-  async close(): Promise<void> {
-    this.closed = true;
-    const workers = this.workers;
-    this.workers = null;
-    await workers?.close();
+  get fileTimeoutMs(): number {
+    return this.processor.budgetMs;
   }
 
-  /** How many times Markdown was rendered since the start (cache misses). */
+  /** How many times `dev` rendered Markdown since the start (memo misses). */
   get renders(): number {
     return this.htmlCache.renders;
   }
 
-  private context(): FileContext {
-    return { config: this.config, now: this.now, drafts: this.drafts, html: true, htmlCache: this.htmlCache };
+  /** Stop the worker threads (a file being processed there is abandoned). */
+  close(): Promise<void> {
+    return this.processor.close();
   }
 
-  /** Read site.yaml; a missing or unreadable file is a diagnostic, not an exception (it may come back). */
-  private async readConfig(): Promise<void> {
-    try {
-      this.configText = await readConfigText(this.root);
-    } catch (e) {
-      if (!(e instanceof ProjectError)) throw e;
-      this.configText = '';
-      this.config = null;
-      this.configDiagnostics = [{ file: CONFIG_FILE, line: 1, column: 1, severity: 'error', rule: 'file-unreadable', message: e.message }];
-      return;
-    }
+  /** Whether a file has an error of its own (with the configuration and the list of files unchanged, whether `result()` has one). */
+  get hasFileErrors(): boolean {
+    return this.filesWithErrors > 0;
+  }
+
+  /** Published incidents (drafts included when they count), and how many have tags. */
+  get counts(): { published: number; tagged: number } {
+    return { published: this.published, tagged: this.tagged };
+  }
+
+  /** The project as `check` and `build` see it: cross-file rules, sorted diagnostics. */
+  result(): ProjectResult {
+    return this.snapshot()();
+  }
+
+  /**
+   * The result of the state as it is now, assembled on first use: later changes do not affect it (file results
+   * are replaced, never changed in place).
+   */
+  snapshot(): () => ProjectResult {
+    const args = [this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()]] as const;
+    let result: ProjectResult | null = null;
+    return () => (result ??= assemble(...args));
+  }
+
+  private context(): FileContext {
+    const ctx: FileContext = { config: this.config, now: this.now, drafts: this.drafts, html: this.mode !== 'check' };
+    if (this.mode === 'dev') ctx.htmlCache = this.htmlCache;
+    return ctx;
+  }
+
+  /** Load everything: site.yaml and every incident file. Throws ProjectError without a readable site.yaml. */
+  async load(): Promise<void> {
+    this.now = this.clock();
+    this.configText = await readConfigText(this.root);
+    if (this.mode !== 'check') await loadMarkdown();
     this.parseConfig();
+    const { files, diagnostics } = await findIncidentFiles(this.root);
+    this.walkDiagnostics = diagnostics;
+    const results = this.opts.cache && this.mode === 'build' && this.config ? await this.throughCache(files) : await this.process(files);
+    for (const f of [...this.files.keys()]) this.forget(f);
+    for (const r of results) this.setFile(r);
+    await this.textsForFrames(files);
   }
 
   private parseConfig(): void {
     const { config, diagnostics } = loadConfig(this.configText);
-    this.config = config && this.baseUrl ? withBaseUrl(config, this.baseUrl) : config;
+    this.config = config && this.opts.baseUrl ? withBaseUrl(config, this.opts.baseUrl) : config;
     this.configDiagnostics = diagnostics;
   }
 
+  /**
+   * Process files. `dev` reads them here (it keeps every text); the other commands let the processor read them
+   * where they are processed, keeping a text only when it has diagnostics (for their code frames).
+   */
+  private async process(files: readonly string[], known = new Map<string, string>()): Promise<FileResult[]> {
+    if (this.mode !== 'dev') return this.processor.run(files.map((file) => ({ file })), this.context());
+    const sources = await readAll(this.root, files.filter((f) => !known.has(f)));
+    const jobs: (FileJob | FileResult)[] = files.map((file) => {
+      const text = known.get(file);
+      if (text !== undefined) return { file, text };
+      const source = sources.get(file)!;
+      return 'text' in source ? { file, text: source.text } : { file, incident: null, diagnostics: [source] };
+    });
+    const toRun = jobs.filter((j): j is FileJob => !('diagnostics' in j));
+    const done = await this.processor.run(toRun, this.context());
+    let k = 0;
+    return jobs.map((j) => ('diagnostics' in j ? j : done[k++]!));
+  }
+
+  /**
+   * `build` with the cache: every file hashed (from the cache when the file system says it did not change, else
+   * by reading it), the results of unchanged texts reused, the others processed and stored.
+   */
+  private async throughCache(files: readonly string[]): Promise<FileResult[]> {
+    const ctx = this.context();
+    const cache = await BuildCache.open(this.root, cacheKey({ configText: this.configText, drafts: this.drafts, ...(this.opts.cacheTool ? { tool: this.opts.cacheTool } : {}) }));
+    const results: FileResult[] = new Array(files.length);
+    const misses: { i: number; hash: string; stamp: FileStamp | undefined; text: string }[] = [];
+    const recompute = (file: string, hash: string) => () => this.recomputeBlob(file, hash, ctx);
+    files.forEach((file, i) => {
+      const st = statSync(path.join(this.root, file), { throwIfNoEntry: false });
+      const stamp = st?.isFile() ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, seen: Date.now() } : undefined;
+      const known = stamp ? cache.unchangedHash(file, stamp) : undefined;
+      const quick = known !== undefined ? cache.get(file, known, ctx.now, recompute(file, known)) : undefined;
+      if (quick) return void (results[i] = quick);
+      const source = readSourceSync(this.root, file);
+      if (!('text' in source)) return void (results[i] = { file, incident: null, diagnostics: [source] });
+      const hash = contentHash(source.text);
+      const hit = cache.get(file, hash, ctx.now, recompute(file, hash));
+      if (!hit) return void misses.push({ i, hash, stamp, text: source.text });
+      results[i] = hit.diagnostics.length > 0 ? { ...hit, text: source.text } : hit;
+      if (stamp) cache.restamp(file, hash, stamp);
+    });
+    const fresh = await this.processor.run(misses.map((m) => ({ file: files[m.i]!, text: m.text })), ctx);
+    misses.forEach((m, k) => {
+      const r = fresh[k]!;
+      if (r.hash === m.hash) cache.set(files[m.i]!, m.hash, r, m.stamp);
+      if (r.diagnostics.length === 0) delete r.text; // a large build does not hold every text
+      results[m.i] = r;
+    });
+    cache.retain(new Set(files));
+    await cache.save();
+    return results;
+  }
+
+  /** The HTML and Markdown source of a cached incident whose stored copy cannot be read: from the file again. */
+  private recomputeBlob(file: string, hash: string, ctx: FileContext): Blob {
+    const source = decode(file, readFileSync(path.join(this.root, file)));
+    const r = 'text' in source && contentHash(source.text) === hash ? processSource(file, source.text, ctx) : null;
+    if (!r?.incident || !r.html) throw new Error(`${file} changed during the build; build again`);
+    return { html: r.html, body: r.incident.body };
+  }
+
+  /** A file named by a rule across files (a duplicate id) gets its text back, for the code frame. */
+  private async textsForFrames(files: readonly string[]): Promise<void> {
+    for (const d of checkAcrossFiles(files)) {
+      const r = this.files.get(d.file);
+      if (!r || r.text !== undefined) continue;
+      const source = await readSource(this.root, d.file);
+      if ('text' in source) this.files.set(d.file, { ...r, text: source.text });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Keeping count (dev reads these after every change)
+
   private setFile(result: FileResult): void {
-    // Count the new text before forgetting the old one, so that an unchanged text keeps its cached HTML.
-    const h = result.text !== undefined ? htmlCacheKey(this.config, result.text) : undefined;
-    if (h !== undefined) this.hashRefs.set(h, (this.hashRefs.get(h) ?? 0) + 1);
+    // Count the new text before forgetting the old one, so that an unchanged text keeps its memoized HTML.
+    const key = this.mode === 'dev' && result.text !== undefined ? htmlCacheKey(this.config, result.text) : undefined;
+    if (key !== undefined) this.memoRefs.set(key, (this.memoRefs.get(key) ?? 0) + 1);
     this.release(result.file);
     const before = this.files.get(result.file);
     if (before) this.count(before, -1);
     if (before && !sameDiagnostics(before.diagnostics, result.diagnostics)) this.diagnosticsChanged = true;
-    // Map.set on a known key keeps its place: the files stay in walk (sorted) order, so sorting them is cheap.
+    // Map.set on a known key keeps its place: the files stay in walk (sorted) order.
     this.files.set(result.file, result);
     this.count(result, 1);
-    if (h !== undefined) this.hashes.set(result.file, h);
+    if (key !== undefined) this.memoKeys.set(result.file, key);
   }
 
-  /** Drop a file and, when no other file has the same text, its cached HTML. */
+  /** Drop a file and, when no other file has the same text, its memoized HTML. */
   private forget(file: string): void {
     const before = this.files.get(file);
     if (before) {
@@ -194,206 +295,133 @@ export class ProjectState {
   }
 
   private count(r: FileResult, n: 1 | -1): void {
-    if (r.diagnostics.some((d) => d.severity === 'error')) this.filesWithErrors += n;
-    if (r.diagnostics.some((d) => d.rule === 'future-time')) {
-      if (n > 0) this.timely.add(r.file);
-      else this.timely.delete(r.file);
-    }
+    if (hasError(r.diagnostics)) this.filesWithErrors += n;
     if (r.incident && (this.drafts || !r.incident.draft)) {
       this.published += n;
       if (r.incident.tags.length > 0) this.tagged += n;
     }
   }
 
-  /**
-   * Whether a file has an error of its own. With the configuration and the list of files unchanged since a
-   * result without error, this is exactly whether `result()` would have an error: nothing else can change.
-   */
-  get hasFileErrors(): boolean {
-    return this.filesWithErrors > 0;
-  }
-
-  /** Published incidents (drafts included when they count), and how many have tags. */
-  get counts(): { published: number; tagged: number } {
-    return { published: this.published, tagged: this.tagged };
-  }
-
-  /**
-   * The result of the state as it is now, assembled on first use: later changes do not affect it
-   * (file results are replaced, never changed in place).
-   */
-  snapshot(): () => ProjectResult {
-    const args = [this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()]] as const;
-    let result: ProjectResult | null = null;
-    return () => (result ??= assemble(...args));
-  }
-
-  /** Stop counting a file's text; its cached HTML goes when no file has that text any more. */
   private release(file: string): void {
-    const h = this.hashes.get(file);
-    if (h === undefined) return;
-    this.hashes.delete(file);
-    const n = (this.hashRefs.get(h) ?? 1) - 1;
-    if (n > 0) this.hashRefs.set(h, n);
+    const key = this.memoKeys.get(file);
+    if (key === undefined) return;
+    this.memoKeys.delete(file);
+    const n = (this.memoRefs.get(key) ?? 1) - 1;
+    if (n > 0) this.memoRefs.set(key, n);
     else {
-      this.hashRefs.delete(h);
-      this.htmlCache.delete(h);
+      this.memoRefs.delete(key);
+      this.htmlCache.delete(key);
     }
   }
 
-  private process(file: string, source: Awaited<ReturnType<typeof readSource>>): FileResult | Promise<FileResult> {
-    return 'text' in source ? this.processText(file, source.text) : { file, incident: null, diagnostics: [source] };
-  }
+  // ---------------------------------------------------------------------------------------------
+  // Changes (dev)
 
-  /**
-   * `processSource` within the time budget: on this thread when the text is small enough for every known slow
-   * shape to stay well within it (every usual file: no added latency), else on the worker, whose result (HTML
-   * included) goes into the cache as `processSource` would have put it.
-   */
-  private processText(file: string, text: string): FileResult | Promise<FileResult> {
-    const ctx = this.context();
-    if (text.length <= inThreadLimit(this.fileTimeoutMs, true)) return processSource(file, text, ctx);
-    const key = htmlCacheKey(ctx.config, text);
-    // With its HTML cached, only the frontmatter is parsed: linear work, allowed on this thread up to a larger size.
-    if (ctx.config !== null && this.htmlCache.has(key) && text.length <= inThreadLimit(this.fileTimeoutMs, false)) return processSource(file, text, ctx);
-    if (this.closed) return Promise.reject(new Error('the project state is closed'));
-    this.workers ??= new FileWorkers({ threads: 1, budgetMs: this.fileTimeoutMs, html: true });
-    return this.workers.run({ file, text }, { root: this.root, config: ctx.config, now: ctx.now, drafts: ctx.drafts, html: ctx.html }).then((r) => {
-      if (r.html && !this.htmlCache.has(key)) this.htmlCache.set(key, r.html);
-      return r;
-    });
-  }
-
-  /** Load everything: site.yaml, every incident file, the templates. Throws ProjectError without site.yaml. */
-  async load(): Promise<void> {
-    await loadMarkdown();
-    this.now = this.clock();
-    this.configText = await readConfigText(this.root);
-    this.parseConfig();
-    const { files, diagnostics } = await findIncidentFiles(this.root);
-    this.walkDiagnostics = diagnostics;
-    const sources = await readAll(this.root, files);
-    for (const f of [...this.files.keys()]) this.forget(f);
-    const results = await Promise.all(files.map((file, i) => this.process(file, sources[i]!)));
-    for (const r of results) this.setFile(r);
-    await this.reloadTemplates();
-  }
-
-  /** Read and process one incident file again (or drop it when it is gone). False when its text did not change. */
-  async updateFile(file: string): Promise<boolean> {
-    // Read at once when nothing is wrong: no waiting behind the watcher's own file-system calls.
-    const source = readNow(this.root, file) ?? (await readSource(this.root, file));
-    if (!('text' in source) && source.rule === 'file-unreadable' && !(await exists(path.join(this.root, file)))) {
-      this.removeFile(file);
-      return true;
-    }
-    const before = this.files.get(file);
-    if ('text' in source && before?.text === source.text && !before.diagnostics.some((d) => d.rule === 'future-time')) return false;
-    this.setFile(await this.process(file, source));
-    return true;
-  }
-
-  removeFile(file: string): void {
-    this.forget(file);
-  }
-
-  /**
-   * Walk incidents/ again: read the files not seen before, drop the ones gone. `reread` are paths whose
-   * content may have changed too. Returns the paths read or dropped.
-   */
-  async rescan(reread: ReadonlySet<string> = new Set()): Promise<string[]> {
-    const { files, diagnostics } = await findIncidentFiles(this.root);
-    this.walkDiagnostics = diagnostics;
-    const listed = new Set(files);
-    const toRead = files.filter((f) => !this.files.has(f) || reread.has(f));
-    const sources = await readAll(this.root, toRead);
-    // New paths first, then forget the old ones: a moved file finds its HTML still in the cache.
-    const results = await Promise.all(toRead.map((file, i) => this.process(file, sources[i]!)));
-    for (const r of results) this.setFile(r);
-    const gone = [...this.files.keys()].filter((f) => !listed.has(f));
-    for (const f of gone) this.forget(f);
-    return [...toRead, ...gone].sort();
-  }
-
-  /** site.yaml changed: read it and validate every file again (from memory; the HTML cache spares the rendering). */
-  async reloadConfig(): Promise<void> {
-    await this.readConfig();
-    await this.revalidate([...this.files.keys()]);
-  }
-
-  /** Validate files again from their text in memory (not a file abandoned as too slow: its text did not change). */
-  private async revalidate(files: readonly string[]): Promise<void> {
-    const again = files.map((f) => this.files.get(f)).filter((r): r is FileResult & { text: string } => r?.text !== undefined && !tooSlow(r));
-    const results = await Promise.all(again.map((r) => this.processText(r.file, r.text)));
-    for (const r of results) this.setFile(r);
-  }
-
-  /** Templates changed: a new renderer (nothing is validated again). On failure the previous one is kept. */
-  async reloadTemplates(): Promise<void> {
-    try {
-      this.renderer = await createRenderer({ root: this.root });
-      this.templateError = null;
-    } catch (e) {
-      this.templateError = {
-        file: 'templates',
-        line: 1,
-        column: 1,
-        severity: 'error',
-        rule: 'template-error',
-        message: `the templates could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
-        hint: 'fix the template; until then the previous templates are used',
-      };
-    }
-  }
-
-  /** Apply a batch of changes. */
+  /** Apply a batch of changes; then validate again every file whose result no longer holds at the new "now". */
   async apply(changes: Changes): Promise<ChangeSummary> {
-    const previousNow = this.now;
     this.now = this.clock();
-    const summary: ChangeSummary = { changed: false, files: [], config: false, templates: false, rescanned: false, diagnostics: false };
+    const summary: ChangeSummary = { changed: false, files: [], config: false, rescanned: false, diagnostics: false };
     this.diagnosticsChanged = false;
-    const files = new Set([...(changes.files ?? [])].filter(isIncidentPath));
+    const files = new Set([...(changes.files ?? [])].filter((f) => f.startsWith(`${INCIDENTS_DIR}/`)));
     if (changes.config) {
       await this.reloadConfig();
       summary.config = true;
-      summary.changed = true;
     }
-    if (changes.rescan) {
+    if (changes.rescan || [...files].some((f) => !this.files.has(f))) {
+      // A path not known may be new (an event not seen as an addition): the walk decides.
       summary.files.push(...(await this.rescan(files)));
       summary.rescanned = true;
     } else {
-      for (const f of files) {
-        if (this.files.has(f)) {
-          if (await this.updateFile(f)) summary.files.push(f);
-        } else {
-          // Not known: maybe new (an event we did not see as an addition); the walk decides.
-          summary.files.push(...(await this.rescan(files)));
-          summary.rescanned = true;
-          break;
-        }
-      }
+      for (const f of files) if (await this.updateFile(f)) summary.files.push(f);
     }
-    if (!changes.config && this.now !== previousNow && this.timely.size > 0) {
-      // Diagnostics that depend on "now" (a start in the future) may have gone away as time passed.
-      const again = [...this.timely].filter((f) => !summary.files.includes(f));
-      await this.revalidate(again);
-      summary.files.push(...again.filter((f) => !this.files.get(f)!.diagnostics.some((d) => d.rule === 'future-time')));
-    }
-    if (changes.templates) {
-      await this.reloadTemplates();
-      summary.templates = true;
-      summary.changed = true;
-    }
-    if (summary.files.length) summary.changed = true;
-    summary.files = [...new Set(summary.files)].sort();
+    summary.files.push(...(await this.revalidate(this.expired(new Set(summary.files)))));
+    summary.files = [...new Set(summary.files)].sort(compareStrings);
+    summary.changed = summary.config || summary.files.length > 0;
     summary.diagnostics = this.diagnosticsChanged || summary.config || summary.rescanned;
     return summary;
   }
 
-  /** The project as `check` and `build` see it: cross-file rules, sorted diagnostics. */
-  result(): ProjectResult {
-    return assemble(this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()]);
+  /** Files whose result was valid for an earlier "now" only (not `skip`, just processed). */
+  private expired(skip: ReadonlySet<string>): string[] {
+    const out: string[] = [];
+    for (const [file, r] of this.files) if (!skip.has(file) && !inWindow(r, this.now)) out.push(file);
+    return out;
   }
+
+  /** Read and process one incident file again (or drop it when it is gone). False when its text did not change. */
+  private async updateFile(file: string): Promise<boolean> {
+    // Read at once when nothing is wrong: no waiting behind the watcher's own file-system calls.
+    const source = readNow(this.root, file) ?? (await readSource(this.root, file));
+    if (!('text' in source) && source.rule === Rule.FileUnreadable.id && !(await exists(path.join(this.root, file)))) {
+      this.forget(file);
+      return true;
+    }
+    const before = this.files.get(file);
+    if ('text' in source && before?.text === source.text && inWindow(before, this.now)) return false;
+    const [result] = 'text' in source ? await this.processor.run([{ file, text: source.text }], this.context()) : [{ file, incident: null, diagnostics: [source] }];
+    this.setFile(result!);
+    return true;
+  }
+
+  /** Walk incidents/ again: read the files not seen before (and `reread`), drop the ones gone. Returns those paths. */
+  private async rescan(reread: ReadonlySet<string>): Promise<string[]> {
+    const { files, diagnostics } = await findIncidentFiles(this.root);
+    this.walkDiagnostics = diagnostics;
+    const listed = new Set(files);
+    const toRead = files.filter((f) => !this.files.has(f) || reread.has(f));
+    // New paths first, then forget the old ones: a moved file finds its HTML still in the memo.
+    for (const r of await this.process(toRead)) this.setFile(r);
+    const gone = [...this.files.keys()].filter((f) => !listed.has(f));
+    for (const f of gone) this.forget(f);
+    return [...toRead, ...gone];
+  }
+
+  /** site.yaml changed: read it and validate every file again (from memory; the HTML memo spares the rendering). */
+  private async reloadConfig(): Promise<void> {
+    try {
+      this.configText = await readConfigText(this.root);
+      this.parseConfig();
+    } catch (e) {
+      if (!(e instanceof ProjectError)) throw e;
+      this.configText = '';
+      this.config = null;
+      this.configDiagnostics = [fileDiagnostic(CONFIG_FILE, Rule.FileUnreadable, e.message)];
+    }
+    await this.revalidate([...this.files.keys()]);
+  }
+
+  /** Validate files again from their text in memory (not a file abandoned as too slow: its text did not change). */
+  private async revalidate(files: readonly string[]): Promise<string[]> {
+    const again = files.filter((f) => {
+      const r = this.files.get(f);
+      return r?.text !== undefined && !hasRule(r.diagnostics, Rule.FileTooSlow);
+    });
+    const texts = new Map(again.map((f) => [f, this.files.get(f)!.text!] as const));
+    for (const r of await this.process(again, texts)) this.setFile(r);
+    return again;
+  }
+}
+
+/** Apply a `--base-url` override to the configuration. */
+export function withBaseUrl(config: SiteConfig, baseUrl: string | undefined): SiteConfig {
+  if (baseUrl === undefined) return config;
+  const u = new URL(baseUrl);
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return { ...config, baseUrl: u.href, basePath: u.pathname };
+}
+
+/** Read files with bounded concurrency. */
+async function readAll(root: string, files: readonly string[]): Promise<Map<string, SourceFile | Diagnostic>> {
+  const out = new Map<string, SourceFile | Diagnostic>();
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const file = files[next++]!;
+      out.set(file, await readSource(root, file));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, worker));
+  return out;
 }
 
 /** A regular file of acceptable size, read synchronously; null when anything is unusual (then `readSource` says what). */
@@ -406,10 +434,6 @@ function readNow(root: string, file: string): SourceFile | Diagnostic | null {
   } catch {
     return null;
   }
-}
-
-function tooSlow(r: FileResult): boolean {
-  return r.diagnostics.some((d) => d.rule === 'file-too-slow');
 }
 
 function sameDiagnostics(a: readonly Diagnostic[], b: readonly Diagnostic[]): boolean {
@@ -427,63 +451,29 @@ async function exists(abs: string): Promise<boolean> {
   );
 }
 
-/** Longest age of a model's "now" for it to be patched rather than built again (`dev` reads the clock). */
-export const PATCH_MAX_AGE_MS = 60_000;
+export { CACHE_DIR };
 
-/**
- * A model exact for incident pages after some incident files were edited, in O(edited) instead of O(all):
- * the base model with the views of the edited incidents replaced. Only incident pages may be rendered from it
- * (its lists, services, tags and actions are those of the base). Null when that would not be exact: the set
- * of incidents changed, an edited incident moved in the order (its `started` or its file changed), the
- * configuration changed, the Tags link of the navigation would appear or disappear, or `base` is too old.
- */
-export function patchIncidentModel(
-  base: SiteModel,
-  project: { config: SiteConfig; published: number; tagged: number },
-  edited: readonly FileResult[],
-  now: number,
-  drafts: boolean,
-): SiteModel | null {
-  if (base.config !== project.config || now - base.now > PATCH_MAX_AGE_MS || now < base.now) return null;
-  if (project.published !== base.incidents.length) return null;
-  if (base.tags.size > 0 !== project.tagged > 0) return null;
-  const incidents: Incident[] = [];
-  const html = new Map<string, IncidentHtml>();
-  for (const r of edited) {
-    const inc = r.incident;
-    if (!inc || (inc.draft && !drafts)) return null;
-    const old = base.byId.get(inc.id);
-    if (!old || old.started !== inc.started || old.file !== inc.file) return null;
-    incidents.push(inc);
-    if (r.html) html.set(inc.id, r.html);
-  }
-  if (incidents.length === 0) return base;
-  const fresh = buildSiteModel(project.config, incidents, {
-    now: base.now,
-    drafts,
-    html: (incident) => html.get(incident.id) ?? { bodyHtml: '', rootCauseHtml: '', timelineHtml: [] },
-  });
-  const list = base.incidents.slice();
-  const byId = new Map(base.byId);
-  for (const view of fresh.incidents) {
-    const old = base.byId.get(view.id)!;
-    const patched = Object.assign(view, { prevId: old.prevId, nextId: old.nextId });
-    list[list.indexOf(old)] = patched;
-    byId.set(view.id, patched);
-  }
-  return { ...base, incidents: list, byId };
+export interface LoadOptions {
+  /** "Now", ms. */
+  now: number;
+  /** Render each valid incident's Markdown (`build`); without, validate only (`check`). */
+  html?: boolean;
+  drafts?: boolean;
+  jobs?: number;
+  cache?: boolean;
+  cacheTool?: string;
+  fileTimeoutMs?: number;
+  baseUrl?: string;
 }
 
-/** A project result that can be published: a configuration and no error. */
-export function publishable(result: ProjectResult): result is ProjectResult & { config: SiteConfig } {
-  return result.config !== null && counts(result.diagnostics).errors === 0;
-}
-
-/** The site model of a publishable result (linear in the number of incidents; no Markdown is rendered). */
-export function siteModel(result: ProjectResult & { config: SiteConfig }, now: number, drafts: boolean): SiteModel {
-  return buildSiteModel(result.config, result.incidents, {
-    now,
-    drafts,
-    html: (incident) => result.html.get(incident.id) ?? { bodyHtml: '', rootCauseHtml: '', timelineHtml: [] },
-  });
+/** Load a project once, as `check` (or, with `html`, `build`) does. Throws ProjectError without a readable site.yaml. */
+export async function loadProject(root: string, opts: LoadOptions): Promise<ProjectResult> {
+  const { now, html, ...rest } = opts;
+  const state = new ProjectState({ root, mode: html ? 'build' : 'check', now: () => now, ...rest });
+  try {
+    await state.load();
+    return state.result();
+  } finally {
+    await state.close();
+  }
 }

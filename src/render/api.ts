@@ -10,9 +10,14 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { ComponentStatus, IncidentView, OutputFile, PendingFile, ServiceView, Severity, SiteModel, TimelineEntry } from '../core/model.js';
-import { isoUtc, slugify, toJson } from '../core/format.js';
-import { dateToMs, incidentUpdatedAt, siteUrl, worse } from '../site/model.js';
+import type { ComponentStatus, Severity, TimelineEntry } from '../core/model.js';
+import type { IncidentView, ServiceView, SiteModel } from '../site/index.js';
+import type { PendingFile } from './types.js';
+import { isoUtc } from '../core/format.js';
+import { slugify, toJson } from '../core/text.js';
+import { dateToMs, incidentUpdatedAt } from '../site/index.js';
+import { folderOf, relativeUrl, siteUrl } from '../core/url.js';
+import { worstStatus } from '../core/status.js';
 
 /** Statuspage lists this many incidents / maintenances in its list endpoints. */
 export const STATUSPAGE_LIMIT = 50;
@@ -37,7 +42,7 @@ export function groupIds(model: SiteModel): Map<string, string> {
   const ids = new Map<string, string>();
   for (const group of model.groups) {
     if (group.name === null || ids.has(group.name)) continue;
-    const base = `group-${slugify(group.name, 'unnamed')}`;
+    const base = `group-${slugify(group.name, { fallback: 'unnamed' })}`;
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
     taken.add(id);
@@ -49,7 +54,7 @@ export function groupIds(model: SiteModel): Map<string, string> {
 function pageObject(model: SiteModel) {
   const { config } = model;
   return {
-    id: slugify(config.title, 'page'),
+    id: slugify(config.title, { fallback: 'page' }),
     name: config.title,
     url: config.baseUrl ?? config.basePath,
     time_zone: config.timezone,
@@ -76,7 +81,7 @@ function context(model: SiteModel): Context {
   }
   return {
     model,
-    pageId: slugify(model.config.title, 'page'),
+    pageId: slugify(model.config.title, { fallback: 'page' }),
     groupIds: ids,
     services: new Map(model.services.map((s) => [s.id, s] as const)),
     positions,
@@ -131,7 +136,7 @@ function groupObject(ctx: Context, name: string, services: ServiceView[]) {
   return {
     id,
     name,
-    status: services.reduce<ComponentStatus>((w, s) => worse(w, s.status), 'operational'),
+    status: worstStatus(services.map((s) => s.status)),
     created_at: isoUtc(created),
     updated_at: isoUtc(updated),
     position: ctx.positions.get(id) ?? 0,
@@ -240,7 +245,7 @@ function incidentObject(ctx: Context, incident: IncidentView) {
 }
 
 /** Every Statuspage v2 file under `api/v2/`. */
-export function renderStatuspage(model: SiteModel): OutputFile[] {
+export function statuspageFiles(model: SiteModel): PendingFile[] {
   const ctx = context(model);
   const page = pageObject(model);
   const status = { indicator: model.overall.indicator, description: model.overall.description };
@@ -250,7 +255,7 @@ export function renderStatuspage(model: SiteModel): OutputFile[] {
   const upcoming = model.maintenanceUpcoming.map((i) => incidentObject(ctx, i));
   const active = model.maintenanceActive.map((i) => incidentObject(ctx, i));
   const comps = components(ctx);
-  const file = (path: string, value: unknown): OutputFile => ({ path: `api/v2/${path}`, content: toJson(value) });
+  const file = (path: string, value: unknown): PendingFile => ({ path: `api/v2/${path}`, render: () => toJson(value) });
   return [
     file('summary.json', { page, components: comps, incidents: unresolved, scheduled_maintenances: [...active, ...upcoming], status }),
     file('status.json', { page, status }),
@@ -350,18 +355,6 @@ export function incidentApiPath(id: string): string {
   return `api/incidents/${id}.json`;
 }
 
-/**
- * `to` as a URL relative to the file at `from` (both site paths, no leading slash), so that
- * `new URL(link, urlOfFrom)` finds it wherever the site is hosted (any base path or domain).
- */
-export function relativeLink(from: string, to: string): string {
-  const a = from.split('/').slice(0, -1);
-  const b = to.split('/');
-  let common = 0;
-  while (common < a.length && common < b.length - 1 && a[common] === b[common]) common++;
-  return [...Array<string>(a.length - common).fill('..'), ...b.slice(common)].join('/');
-}
-
 /** The few fields a list needs; a few hundred bytes per incident. */
 function incidentIndexEntry(model: SiteModel, incident: IncidentView) {
   return {
@@ -413,8 +406,8 @@ export function pendingIncidentsApi(model: SiteModel): PendingFile[] {
           per_page: API_PER_PAGE,
           total,
           pages,
-          prev: n > 1 ? relativeLink(path, incidentsPagePath(n - 1)) : null,
-          next: n < pages ? relativeLink(path, incidentsPagePath(n + 1)) : null,
+          prev: n > 1 ? relativeUrl(folderOf(path), incidentsPagePath(n - 1)) : null,
+          next: n < pages ? relativeUrl(folderOf(path), incidentsPagePath(n + 1)) : null,
           incidents: members.map((i) => incidentRecord(model, i)),
         }),
     });
@@ -430,23 +423,19 @@ export function pendingIncidentsApi(model: SiteModel): PendingFile[] {
 }
 
 /** Every file of the JSON APIs, not rendered yet. */
-export function pendingApi(model: SiteModel): PendingFile[] {
-  const now = (f: OutputFile): PendingFile => ({ path: f.path, render: () => f.content });
-  return [...renderStatuspage(model).map(now), ...pendingIncidentsApi(model), ...[servicesFile(model)].map(now)];
+export function apiFiles(model: SiteModel): PendingFile[] {
+  return [...statuspageFiles(model), ...pendingIncidentsApi(model), servicesFile(model)];
 }
 
-function servicesFile(model: SiteModel): OutputFile {
+function servicesFile(model: SiteModel): PendingFile {
   return {
     path: 'api/services.json',
-    content: toJson({
-      generated_at: isoUtc(model.now),
-      uptime_days: model.config.uptimeDays,
-      overall: model.overall,
-      services: model.services.map((s) => serviceRecord(model, s)),
-    }),
+    render: () =>
+      toJson({
+        generated_at: isoUtc(model.now),
+        uptime_days: model.config.uptimeDays,
+        overall: model.overall,
+        services: model.services.map((s) => serviceRecord(model, s)),
+      }),
   };
-}
-
-export function renderApi(model: SiteModel): OutputFile[] {
-  return pendingApi(model).map((f) => ({ path: f.path, content: f.render() }));
 }

@@ -6,8 +6,11 @@
  * spelled out in the text, the `<title>` and the `aria-label`.
  */
 
-import type { ComponentStatus, Indicator, OutputFile, SiteModel } from '../core/model.js';
-import { label as statusLabel, xmlText } from '../core/format.js';
+import type { ComponentStatus } from '../core/model.js';
+import type { Indicator, SiteModel } from '../site/index.js';
+import type { PendingFile } from './types.js';
+import { label as statusLabel } from './labels.js';
+import { xmlText } from '../core/text.js';
 
 /** Badge colour per component status (white text on each has a contrast of at least 4.5:1). */
 export const STATUS_COLOR: Record<ComponentStatus, string> = {
@@ -112,15 +115,13 @@ export function pageBadgePath(model: SiteModel): string {
   return model.services.some((s) => s.id === 'status') ? 'badges/_status.svg' : 'badges/status.svg';
 }
 
-/** `badges/<service>.svg` (service name | status) and the page badge (site title | overall description). */
-export function renderBadges(model: SiteModel): OutputFile[] {
-  const files: OutputFile[] = model.services.map((s) => ({
+/** `badges/<service>.svg` (service name | status) and the page badge (site title | overall description), not rendered yet. */
+export function badgeFiles(model: SiteModel): PendingFile[] {
+  const files: PendingFile[] = model.services.map((s) => ({
     path: `badges/${s.id}.svg`,
-    content: renderBadge(s.name, statusLabel(s.status).toLowerCase(), STATUS_COLOR[s.status]),
+    render: () => renderBadge(s.name, statusLabel(s.status).toLowerCase(), STATUS_COLOR[s.status]),
   }));
-  files.push({
-    path: pageBadgePath(model),
-    content: renderBadge(model.config.title, model.overall.description.toLowerCase(), INDICATOR_COLOR[model.overall.indicator]),
-  });
+  const { overall } = model;
+  files.push({ path: pageBadgePath(model), render: () => renderBadge(model.config.title, overall.description.toLowerCase(), INDICATOR_COLOR[overall.indicator]) });
   return files;
 }

@@ -7,9 +7,14 @@
  * (so a feed still works wherever the site is served), and ids become `urn:` URIs.
  */
 
-import type { IncidentView, OutputFile, SiteConfig, SiteModel } from '../core/model.js';
-import { escapeXml, formatDuration, humanUtc, isoUtc, label, slugify, toJson, xmlText } from '../core/format.js';
-import { incidentUpdatedAt, siteUrl } from '../site/model.js';
+import type { IncidentView, SiteModel } from '../site/index.js';
+import type { PendingFile } from './types.js';
+import type { SiteConfig } from '../core/model.js';
+import { escapeHtml, slugify, toJson, xmlText } from '../core/text.js';
+import { formatDuration, humanUtc, isoUtc } from '../core/format.js';
+import { label } from './labels.js';
+import { incidentUpdatedAt } from '../site/index.js';
+import { siteUrl } from '../core/url.js';
 
 /** How many incidents the feeds carry (newest first). */
 export const FEED_LIMIT = 50;
@@ -17,21 +22,20 @@ export const FEED_LIMIT = 50;
 // ---------------------------------------------------------------------------------------------
 // Links and ids
 
-/** Href of a site path from a file `depth` folders below the root: absolute with a base URL, else relative. */
+/** Href of a site path from a feed `depth` folders below the root: absolute with a base URL, else relative to the root. */
 export function feedHref(config: SiteConfig, path: string, depth: number): string {
   if (config.baseUrl) return config.baseUrl + path;
-  const rel = '../'.repeat(depth) + path;
-  return rel === '' ? './' : rel;
+  return '../'.repeat(depth) + path || './';
 }
 
 /** Permanent id of the site (feed id). */
 export function siteId(config: SiteConfig): string {
-  return config.baseUrl ?? `urn:postmortem:${slugify(config.title)}`;
+  return config.baseUrl ?? `urn:postmortem:${slugify(config.title, { fallback: 'site' })}`;
 }
 
 /** Permanent id of an incident entry. */
 export function entryId(config: SiteConfig, incident: IncidentView): string {
-  return config.baseUrl ? config.baseUrl + incident.path : `urn:postmortem:${slugify(config.title)}:incident:${incident.id}`;
+  return config.baseUrl ? config.baseUrl + incident.path : `urn:postmortem:${slugify(config.title, { fallback: 'site' })}:incident:${incident.id}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -55,9 +59,9 @@ export function entryHtml(model: SiteModel, incident: IncidentView): string {
   if (incident.resolved !== undefined) facts.push(`${incident.isMaintenance ? 'Until' : 'Resolved'}: ${humanUtc(incident.resolved)}`);
   if (incident.durationMs !== null && !incident.upcoming) facts.push(`Duration: ${formatDuration(incident.durationMs)}`);
   facts.push(`Services: ${serviceNames(model, incident).join(', ')}`);
-  const list = facts.map((f) => `<li>${escapeXml(f)}</li>`).join('');
+  const list = facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('');
   const rootCause = incident.rootCauseHtml ? `<h2>Root cause</h2>${incident.rootCauseHtml}` : '';
-  return `<p>${escapeXml(incident.summary)}</p><ul>${list}</ul>${rootCause}${incident.bodyHtml}`;
+  return `<p>${escapeHtml(incident.summary)}</p><ul>${list}</ul>${rootCause}${incident.bodyHtml}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,7 +194,7 @@ function maintenanceEvent(model: SiteModel, m: IncidentView): string[] {
   if (url) description.push(url);
   return [
     'BEGIN:VEVENT',
-    `UID:${icsText(url ?? `${m.id}@${slugify(config.title)}.postmortem.invalid`)}`,
+    `UID:${icsText(url ?? `${m.id}@${slugify(config.title, { fallback: 'site' })}.postmortem.invalid`)}`,
     `DTSTAMP:${icsDate(now)}`,
     `DTSTART:${icsDate(m.started)}`,
     ...(m.resolved !== undefined ? [`DTEND:${icsDate(m.resolved)}`] : []),
@@ -260,41 +264,28 @@ export function renderRobots(config: SiteConfig): string {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Every feed file. Feeds carry the newest 50 published incidents, maintenance included (readers
- * subscribe to planned work too); each entry says its severity as a category.
+ * Every feed file, not rendered yet. Feeds carry the newest 50 published incidents, maintenance included
+ * (readers subscribe to planned work too); each entry says its severity as a category. `pagePaths` lists the
+ * site's pages, for the sitemap.
  */
-export function renderFeeds(model: SiteModel, pagePaths: string[]): OutputFile[] {
+export function feedFiles(model: SiteModel, pagePaths: () => string[]): PendingFile[] {
   const { config } = model;
-  const files: OutputFile[] = [
+  const files: PendingFile[] = [
     {
       path: 'feed.xml',
-      content: renderAtom(model, model.incidents, {
-        path: 'feed.xml',
-        title: config.title,
-        id: siteId(config),
-        alternatePath: '',
-        subtitle: config.description,
-      }),
+      render: () => renderAtom(model, model.incidents, { path: 'feed.xml', title: config.title, id: siteId(config), alternatePath: '', subtitle: config.description }),
     },
-    { path: 'feed.json', content: renderJsonFeed(model) },
+    { path: 'feed.json', render: () => renderJsonFeed(model) },
   ];
   for (const service of model.services) {
     const path = `services/${service.id}/feed.xml`;
-    const incidents = service.incidentIds.map((id) => model.byId.get(id)).filter((i): i is IncidentView => i !== undefined);
-    const id = config.baseUrl ? `${config.baseUrl}services/${service.id}/` : `urn:postmortem:${slugify(config.title)}:service:${service.id}`;
-    files.push({
-      path,
-      content: renderAtom(model, incidents, {
-        path,
-        title: `${service.name} · ${config.title}`,
-        id,
-        alternatePath: `services/${service.id}/`,
-        subtitle: service.description,
-      }),
-    });
+    const id = config.baseUrl ? `${config.baseUrl}services/${service.id}/` : `urn:postmortem:${slugify(config.title, { fallback: 'site' })}:service:${service.id}`;
+    const incidents = () => service.incidentIds.map((i) => model.byId.get(i)).filter((i): i is IncidentView => i !== undefined);
+    const opts = { path, title: `${service.name} · ${config.title}`, id, alternatePath: `services/${service.id}/`, subtitle: service.description };
+    files.push({ path, render: () => renderAtom(model, incidents(), opts) });
   }
-  files.push({ path: 'maintenance.ics', content: renderIcs(model) });
-  files.push({ path: 'sitemap.xml', content: renderSitemap(model, pagePaths) });
-  files.push({ path: 'robots.txt', content: renderRobots(config) });
+  files.push({ path: 'maintenance.ics', render: () => renderIcs(model) });
+  files.push({ path: 'sitemap.xml', render: () => renderSitemap(model, pagePaths()) });
+  files.push({ path: 'robots.txt', render: () => renderRobots(config) });
   return files;
 }

@@ -8,9 +8,10 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { Eta } from 'eta/core';
-import { BUILTIN_TEMPLATES_DIR } from '../render/pages.js';
-import { slugify } from '../core/suggest.js';
+import { BUILTIN_TEMPLATES_DIR } from '../render/index.js';
+import { slugify } from '../core/text.js';
 import { isoUtc } from '../core/format.js';
+import { TEMPLATES_DIR } from '../source/index.js';
 
 export const SCAFFOLD_TEMPLATE = 'incident.md';
 /** Longest slug of the title in a file name: the id (`YYYY-MM-DD-` + slug) is at most 100 characters. */
@@ -48,7 +49,7 @@ export function normalizeTitle(title: string): string {
 
 /** `2024-06-01-database-failover.md` */
 export function incidentFileName(date: string, title: string): string {
-  return `${date}-${slugify(title, MAX_TITLE_SLUG) || 'incident'}.md`;
+  return `${date}-${slugify(title, { max: MAX_TITLE_SLUG, fallback: 'incident' })}.md`;
 }
 
 /** `YYYY-MM-DD` of an instant in a zone. */
@@ -64,7 +65,7 @@ export function startedNow(now: number): string {
 
 /** The template text: the user's `<root>/templates/incident.md`, else ours. */
 export async function loadScaffoldTemplate(root: string): Promise<{ text: string; file: string; origin: 'user' | 'builtin' }> {
-  const user = path.join(root, 'templates', SCAFFOLD_TEMPLATE);
+  const user = path.join(root, TEMPLATES_DIR, SCAFFOLD_TEMPLATE);
   try {
     return { text: await readFile(user, 'utf8'), file: user, origin: 'user' };
   } catch (e) {

@@ -6,9 +6,11 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from '../core/model.js';
+import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.js';
+import { Rule } from '../core/rules.js';
+import { compareStrings } from '../core/compare.js';
+import { INCIDENTS_DIR } from './layout.js';
 
-export const INCIDENTS_DIR = 'incidents';
 /** Largest incident file accepted, in bytes. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -20,12 +22,6 @@ export interface SourceFile {
 
 function rel(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
-}
-
-function fileDiagnostic(file: string, rule: string, message: string, hint?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
-  const d: Diagnostic = { file, line: 1, column: 1, severity, rule, message };
-  if (hint) d.hint = hint;
-  return d;
 }
 
 function isInside(parent: string, child: string): boolean {
@@ -49,7 +45,7 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
       return;
     }
     if (visited.has(real)) {
-      diagnostics.push(fileDiagnostic(rel(root, dir), 'symlink-loop', `the folder is a link back to a folder already read (${rel(realRoot, real) || '.'}); skipped it`, 'remove the symbolic link', 'warning'));
+      diagnostics.push(fileDiagnostic(rel(root, dir), Rule.SymlinkLoop, `the folder is a link back to a folder already read (${rel(realRoot, real) || '.'}); skipped it`, 'remove the symbolic link'));
       return;
     }
     visited.add(real);
@@ -57,10 +53,10 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      diagnostics.push(fileDiagnostic(rel(root, dir), 'file-unreadable', `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      diagnostics.push(fileDiagnostic(rel(root, dir), Rule.FileUnreadable, `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
       return;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort((a, b) => compareStrings(a.name, b.name));
     for (const entry of entries) {
       if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);
@@ -71,11 +67,11 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
         try {
           target = await realpath(abs);
         } catch {
-          diagnostics.push(fileDiagnostic(relative, 'file-unreadable', 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
+          diagnostics.push(fileDiagnostic(relative, Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
           continue;
         }
         if (!isInside(realRoot, target)) {
-          diagnostics.push(fileDiagnostic(relative, 'symlink-outside-root', 'the symbolic link points outside the project; refusing to read it', 'copy the file into incidents/ instead of linking to it'));
+          diagnostics.push(fileDiagnostic(relative, Rule.SymlinkOutsideRoot, 'the symbolic link points outside the project; refusing to read it', 'copy the file into incidents/ instead of linking to it'));
           continue;
         }
         const s = await stat(target).catch(() => null);
@@ -98,16 +94,16 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
 
 /** What a file's metadata rules out before it is opened: anything but a regular file, or one over the limit. */
 function refuse(file: string, s: { isFile(): boolean; size: number }): Diagnostic | null {
-  if (!s.isFile()) return fileDiagnostic(file, 'file-unreadable', 'expected a file; found a folder or a special file');
+  if (!s.isFile()) return fileDiagnostic(file, Rule.FileUnreadable, 'expected a file; found a folder or a special file');
   if (s.size > MAX_FILE_BYTES) {
-    return fileDiagnostic(file, 'file-too-large', `the file is ${s.size} bytes; incident files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, 'move attachments and logs out of the postmortem and link to them');
+    return fileDiagnostic(file, Rule.FileTooLarge, `the file is ${s.size} bytes; incident files may be at most ${MAX_FILE_BYTES} bytes (1 MiB)`, 'move attachments and logs out of the postmortem and link to them');
   }
   return null;
 }
 
 function unreadable(file: string, e: unknown): Diagnostic {
   const code = (e as NodeJS.ErrnoException).code;
-  return fileDiagnostic(file, 'file-unreadable', `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
+  return fileDiagnostic(file, Rule.FileUnreadable, `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
 }
 
 /** Read one file as UTF-8 text with the size limit; a problem is a diagnostic. */
@@ -149,8 +145,8 @@ export function decode(file: string, bytes: Uint8Array): SourceFile | Diagnostic
       file,
       line: lines.length,
       column: lines[lines.length - 1]!.length + 1,
-      severity: 'error',
-      rule: 'file-encoding',
+      severity: Rule.FileEncoding.severity,
+      rule: Rule.FileEncoding.id,
       message: 'the file is not valid UTF-8; expected UTF-8 text (a BOM is fine)',
       hint: 'save the file as UTF-8 in your editor',
     };

@@ -1,12 +1,14 @@
 /** `site.yaml`: parse, validate and normalize the site configuration. Pure: takes the file's text. */
-import type { Diagnostic, SiteConfig } from '../core/model.js';
-import { diagnosticAt, parseYamlFile, spanOf } from '../parse/document.js';
+import { Rule } from '../core/rules.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import type { SiteConfig } from '../core/model.js';
+import { diagnosticAt, parseYamlFile, spanOf } from '../parse/index.js';
+import { CONFIG_FILE } from '../source/index.js';
+import { hasError } from '../core/diagnostic.js';
 import { siteSchema } from './schema.js';
 import { issuesToDiagnostics } from './issues.js';
 import { allZoneNames, parseDate, zoneFor } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
-
-export const CONFIG_FILE = 'site.yaml';
 
 export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConfig | null; diagnostics: Diagnostic[] } {
   const parsed = parseYamlFile(file, text);
@@ -14,7 +16,7 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
   if (parsed.diagnostics.length > 0) return { config: null, diagnostics };
   if (parsed.data === null || typeof parsed.data !== 'object' || Array.isArray(parsed.data)) {
     diagnostics.push(
-      diagnosticAt(parsed, { start: 0, end: 0 }, 'error', 'invalid-type', `${file} must be a mapping of keys (title, services, …); found ${parsed.data === null || parsed.data === undefined ? 'an empty file' : 'something else'}`),
+      diagnosticAt(parsed, { start: 0, end: 0 }, Rule.InvalidType, `${file} must be a mapping of keys (title, services, …); found ${parsed.data === null || parsed.data === undefined ? 'an empty file' : 'something else'}`),
     );
     return { config: null, diagnostics };
   }
@@ -27,7 +29,7 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
   const timezone = raw.timezone ?? 'UTC';
   if (!zoneFor(timezone)) {
     diagnostics.push(
-      diagnosticAt(parsed, spanOf(parsed, ['timezone']), 'error', 'unknown-timezone', `timezone must be an IANA time zone name such as "Europe/Paris"; found "${timezone}"`, didYouMean(timezone, allZoneNames())),
+      diagnosticAt(parsed, spanOf(parsed, ['timezone']), Rule.UnknownTimezone, `timezone must be an IANA time zone name such as "Europe/Paris"; found "${timezone}"`, didYouMean(timezone, allZoneNames())),
     );
   }
   const seen = new Map<string, number>();
@@ -35,12 +37,12 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
     const first = seen.get(s.id);
     if (first !== undefined) {
       diagnostics.push(
-        diagnosticAt(parsed, spanOf(parsed, ['services', i, 'id']), 'error', 'duplicate-service', `service id "${s.id}" is already used by services[${first}]; expected every id once`),
+        diagnosticAt(parsed, spanOf(parsed, ['services', i, 'id']), Rule.DuplicateService, `service id "${s.id}" is already used by services[${first}]; expected every id once`),
       );
     } else seen.set(s.id, i);
     if (s.since !== undefined) {
       const d = parseDate(s.since);
-      if (!d.ok) diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['services', i, 'since']), 'error', d.rule, `services[${i}].since: ${d.message}`));
+      if (!d.ok) diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['services', i, 'since']), d.rule, `services[${i}].since: ${d.message}`));
     }
   });
   let baseUrl: string | undefined;
@@ -54,11 +56,11 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
       basePath = u.pathname;
     } catch {
       diagnostics.push(
-        diagnosticAt(parsed, spanOf(parsed, ['base_url']), 'error', 'invalid-url', `base_url must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/; found "${raw.base_url}"`),
+        diagnosticAt(parsed, spanOf(parsed, ['base_url']), Rule.InvalidUrl, `base_url must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/; found "${raw.base_url}"`),
       );
     }
   }
-  if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
+  if (hasError(diagnostics)) return { config: null, diagnostics };
   const config: SiteConfig = {
     title: raw.title,
     basePath,

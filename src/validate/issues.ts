@@ -3,8 +3,10 @@
  * and what was found, with a "did you mean" where a close candidate exists.
  */
 import type { z } from 'zod';
-import type { Diagnostic } from '../core/model.js';
-import { diagnosticAt, spanOf, type ParsedYaml } from '../parse/document.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { Rule, type AnyRule } from '../core/rules.js';
+import { plural } from '../core/text.js';
+import { diagnosticAt, spanOf, type ParsedYaml } from '../parse/index.js';
 import { didYouMean } from '../core/suggest.js';
 import { KNOWN_KEYS } from './schema.js';
 import { parseTimestamp } from '../core/time.js';
@@ -57,120 +59,122 @@ function keysFor(scope: 'incident' | 'site', path: Path): readonly string[] {
   return KNOWN_KEYS[pattern] ?? [];
 }
 
+/** What a handler of one kind of zod issue works with. */
+interface IssueContext {
+  doc: ParsedYaml;
+  data: unknown;
+  scope: 'incident' | 'site';
+  path: Path;
+  value: unknown;
+  where: string;
+  out: Diagnostic[];
+  /** Report `rule` at the value (or key) at `p`. */
+  flag: (p: Path, rule: AnyRule, message: string, hint?: string, which?: 'value' | 'key') => void;
+}
+
+/** `missing required key "x" in timeline[2]` when the issue is about an absent key, else null. */
+function missingKey(c: IssueContext, expected: string): boolean {
+  if (!isMissingKey(c.data, c.path, c.value)) return false;
+  const key = String(c.path[c.path.length - 1]);
+  const inside = c.path.length > 1 ? ` in ${pathString(c.path.slice(0, -1))}` : '';
+  c.flag(c.path.slice(0, -1), Rule.MissingKey, `missing required key "${key}"${inside}; expected ${expected}`);
+  return true;
+}
+
+function invalidType(c: IssueContext, issue: Extract<Issue, { code: 'invalid_type' }>): void {
+  const expected = EXPECTED[issue.expected] ?? issue.expected;
+  if (!missingKey(c, expected)) c.flag(c.path, Rule.InvalidType, `${c.where} must be ${expected}; found ${describe(c.value)}`);
+}
+
+function invalidValue(c: IssueContext, issue: Extract<Issue, { code: 'invalid_value' }>): void {
+  const values = issue.values.map(String);
+  if (missingKey(c, `one of ${values.join(', ')}`)) return;
+  const hint = typeof c.value === 'string' ? didYouMean(c.value, values) : undefined;
+  c.flag(c.path, Rule.InvalidEnum, `${c.where} must be one of ${values.join(', ')}; found ${describe(c.value)}`, hint);
+}
+
+function unknownKeys(c: IssueContext, issue: Extract<Issue, { code: 'unrecognized_keys' }>): void {
+  const known = keysFor(c.scope, c.path);
+  const inside = c.path.length ? ` in ${c.where}` : '';
+  for (const key of issue.keys) {
+    c.flag([...c.path, key], Rule.UnknownKey, `unknown key "${key}"${inside}; expected one of ${known.join(', ')}`, didYouMean(key, known), 'key');
+  }
+}
+
+function tooSmall(c: IssueContext, issue: Extract<Issue, { code: 'too_small' }>): void {
+  const min = Number(issue.minimum);
+  const { where, value } = c;
+  const msg =
+    issue.origin === 'string'
+      ? min <= 1
+        ? `${where} must not be empty`
+        : `${where} must be at least ${min} characters; found ${String(value).length}`
+      : issue.origin === 'array'
+        ? `${where} must list at least ${plural(min, 'item')}; found ${Array.isArray(value) ? value.length : 0}`
+        : `${where} must be at least ${min}; found ${describe(value)}`;
+  c.flag(c.path, Rule.InvalidValue, msg);
+}
+
+function tooBig(c: IssueContext, issue: Extract<Issue, { code: 'too_big' }>): void {
+  const max = Number(issue.maximum);
+  const { where, value } = c;
+  const msg =
+    issue.origin === 'string'
+      ? `${where} must be at most ${max} characters; found ${String(value).length}`
+      : issue.origin === 'array'
+        ? `${where} must list at most ${max} items; found ${Array.isArray(value) ? value.length : 0}`
+        : `${where} must be at most ${max}; found ${describe(value)}`;
+  c.flag(c.path, Rule.InvalidValue, msg);
+}
+
+function invalidFormat(c: IssueContext, issue: Extract<Issue, { code: 'invalid_format' }>): void {
+  const isTimestamp = /timestamp/.test(issue.message);
+  // A timestamp says precisely what is wrong with it (a date alone, a day not in the calendar, …).
+  const specific = isTimestamp && typeof c.value === 'string' ? parseTimestamp(c.value, 'UTC') : undefined;
+  if (specific && !specific.ok) return c.flag(c.path, specific.rule, `${c.where}: ${specific.message}`, specific.hint);
+  const rule = isTimestamp ? Rule.InvalidTimestamp : /date/.test(issue.message) ? Rule.InvalidDate : Rule.InvalidFormat;
+  c.flag(c.path, rule, `${c.where}: ${issue.message}; found ${describe(c.value)}`);
+}
+
+/** The only union is a service reference: follow the branch of the kind written (an id or a mapping). */
+function invalidUnion(c: IssueContext, issue: Extract<Issue, { code: 'invalid_union' }>): void {
+  const isObject = c.value !== null && typeof c.value === 'object' && !Array.isArray(c.value);
+  const branch = typeof c.value === 'string' ? issue.errors[0] : isObject ? issue.errors[1] : undefined;
+  if (branch) c.out.push(...issuesToDiagnostics(c.doc, c.data, branch, c.scope, c.path));
+  else c.flag(c.path, Rule.InvalidType, `${c.where} must be a service id or a mapping {id, impact}; found ${describe(c.value)}`);
+}
+
 /** Diagnostics for the issues of one validation of `data` (the YAML of `doc`). */
-export function issuesToDiagnostics(
-  doc: ParsedYaml,
-  data: unknown,
-  issues: readonly Issue[],
-  scope: 'incident' | 'site',
-  prefix: Path = [],
-): Diagnostic[] {
+export function issuesToDiagnostics(doc: ParsedYaml, data: unknown, issues: readonly Issue[], scope: 'incident' | 'site', prefix: Path = []): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const flag: IssueContext['flag'] = (p, rule, message, hint, which = 'value') => out.push(diagnosticAt(doc, spanOf(doc, p, which), rule, message, hint));
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
-    const value = valueAt(data, path);
-    const where = pathString(path);
-    const at = (p: Path, which: 'value' | 'key' = 'value') => spanOf(doc, p, which);
+    const c: IssueContext = { doc, data, scope, path, value: valueAt(data, path), where: pathString(path), out, flag };
     switch (issue.code) {
-      case 'invalid_type': {
-        const expected = EXPECTED[issue.expected] ?? issue.expected;
-        const key = path[path.length - 1];
-        if (isMissingKey(data, path, value)) {
-          const inside = path.length > 1 ? ` in ${pathString(path.slice(0, -1))}` : '';
-          out.push(diagnosticAt(doc, at(path.slice(0, -1)), 'error', 'missing-key', `missing required key "${String(key)}"${inside}; expected ${expected}`));
-        } else {
-          out.push(diagnosticAt(doc, at(path), 'error', 'invalid-type', `${where} must be ${expected}; found ${describe(value)}`));
-        }
+      case 'invalid_type':
+        invalidType(c, issue);
         break;
-      }
-      case 'invalid_value': {
-        const values = issue.values.map(String);
-        if (isMissingKey(data, path, value)) {
-          const key = String(path[path.length - 1]);
-          const inside = path.length > 1 ? ` in ${pathString(path.slice(0, -1))}` : '';
-          out.push(diagnosticAt(doc, at(path.slice(0, -1)), 'error', 'missing-key', `missing required key "${key}"${inside}; expected one of ${values.join(', ')}`));
-          break;
-        }
-        out.push(
-          diagnosticAt(
-            doc,
-            at(path),
-            'error',
-            'invalid-enum',
-            `${where} must be one of ${values.join(', ')}; found ${describe(value)}`,
-            typeof value === 'string' ? didYouMean(value, values) : undefined,
-          ),
-        );
+      case 'invalid_value':
+        invalidValue(c, issue);
         break;
-      }
-      case 'unrecognized_keys': {
-        const known = keysFor(scope, path);
-        for (const key of issue.keys) {
-          const hint = didYouMean(key, known);
-          const inside = path.length ? ` in ${where}` : '';
-          out.push(
-            diagnosticAt(
-              doc,
-              at([...path, key], 'key'),
-              'error',
-              'unknown-key',
-              `unknown key "${key}"${inside}; expected one of ${known.join(', ')}`,
-              hint,
-            ),
-          );
-        }
+      case 'unrecognized_keys':
+        unknownKeys(c, issue);
         break;
-      }
-      case 'too_small': {
-        const min = Number(issue.minimum);
-        const msg =
-          issue.origin === 'string'
-            ? min <= 1
-              ? `${where} must not be empty`
-              : `${where} must be at least ${min} characters; found ${String(value).length}`
-            : issue.origin === 'array'
-              ? `${where} must list at least ${min} item${min === 1 ? '' : 's'}; found ${Array.isArray(value) ? value.length : 0}`
-              : `${where} must be at least ${min}; found ${describe(value)}`;
-        out.push(diagnosticAt(doc, at(path), 'error', 'invalid-value', msg));
+      case 'too_small':
+        tooSmall(c, issue);
         break;
-      }
-      case 'too_big': {
-        const max = Number(issue.maximum);
-        const msg =
-          issue.origin === 'string'
-            ? `${where} must be at most ${max} characters; found ${String(value).length}`
-            : issue.origin === 'array'
-              ? `${where} must list at most ${max} items; found ${Array.isArray(value) ? value.length : 0}`
-              : `${where} must be at most ${max}; found ${describe(value)}`;
-        out.push(diagnosticAt(doc, at(path), 'error', 'invalid-value', msg));
+      case 'too_big':
+        tooBig(c, issue);
         break;
-      }
-      case 'invalid_format': {
-        const isTimestamp = /timestamp/.test(issue.message);
-        const specific = isTimestamp && typeof value === 'string' ? parseTimestamp(value, 'UTC') : undefined;
-        if (specific && !specific.ok) {
-          out.push(diagnosticAt(doc, at(path), 'error', specific.rule, `${where}: ${specific.message}`, specific.hint));
-          break;
-        }
-        const rule = isTimestamp ? 'invalid-timestamp' : /date/.test(issue.message) ? 'invalid-date' : 'invalid-format';
-        out.push(diagnosticAt(doc, at(path), 'error', rule, `${where}: ${issue.message}; found ${describe(value)}`));
+      case 'invalid_format':
+        invalidFormat(c, issue);
         break;
-      }
-      case 'invalid_union': {
-        // The only union is a service reference: follow the branch of the kind written (an id or a mapping).
-        const isObject = value !== null && typeof value === 'object' && !Array.isArray(value);
-        const branch = typeof value === 'string' ? issue.errors[0] : isObject ? issue.errors[1] : undefined;
-        if (branch && (typeof value === 'string' || isObject)) {
-          out.push(...issuesToDiagnostics(doc, data, branch, scope, path));
-        } else {
-          out.push(
-            diagnosticAt(doc, at(path), 'error', 'invalid-type', `${where} must be a service id or a mapping {id, impact}; found ${describe(value)}`),
-          );
-        }
+      case 'invalid_union':
+        invalidUnion(c, issue);
         break;
-      }
       default:
-        out.push(diagnosticAt(doc, at(path), 'error', 'invalid-value', `${where}: ${issue.message}`));
+        flag(path, Rule.InvalidValue, `${c.where}: ${issue.message}`);
     }
   }
   return out;

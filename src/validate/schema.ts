@@ -6,15 +6,7 @@
  * afterwards in validate.ts; here they are only shaped.
  */
 import { z } from 'zod';
-import {
-  ACTION_KINDS,
-  ACTION_STATUSES,
-  IMPACTS,
-  INCIDENT_STATUSES,
-  MAINTENANCE_STATUSES,
-  PRIORITIES,
-  SEVERITIES,
-} from '../core/model.js';
+import { ACTION_KINDS, ACTION_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
 import { DATE_PATTERN, TIMESTAMP_PATTERN } from '../core/time.js';
 
 export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
@@ -67,8 +59,6 @@ export const siteSchema = z
     services: z.array(serviceConfigSchema).min(1).meta({ description: 'the services a reader sees, in display order' }),
   })
   .meta({ title: 'postmortem site.yaml' });
-
-export type RawSite = z.infer<typeof siteSchema>;
 
 // ---------------------------------------------------------------------------------------------
 

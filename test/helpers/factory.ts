@@ -1,8 +1,9 @@
 /** Builders for SiteConfig / Incident objects in tests (no parsing involved). */
 
-import type { AffectedService, Incident, IncidentHtml, SiteConfig, SiteModel } from '../../src/core/model.js';
-import { DEFAULT_IMPACT } from '../../src/core/model.js';
-import { buildSiteModel } from '../../src/site/model.js';
+import type { AffectedService, Incident, IncidentHtml, SiteConfig } from '../../src/core/index.js';
+import type { SiteModel } from '../../src/site/index.js';
+import { DEFAULT_IMPACT } from '../../src/core/index.js';
+import { buildSiteModel } from '../../src/site/index.js';
 
 /** ISO string → ms. */
 export const T = (iso: string): number => {

@@ -10,10 +10,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { decode } from '../../src/source/files.js';
-import { loadConfig } from '../../src/validate/config.js';
-import { loadMarkdown, processSource, type FileContext } from '../../src/project/load.js';
-import type { Diagnostic } from '../../src/core/model.js';
+import { decode } from '../../src/source/index.js';
+import { loadConfig } from '../../src/validate/index.js';
+import { loadMarkdown, processSource, type FileContext } from '../../src/process/index.js';
+import type { Diagnostic } from '../../src/core/index.js';
 
 export interface ParseRequest {
   id: number;

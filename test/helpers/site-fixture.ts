@@ -3,18 +3,8 @@
  * an ongoing incident, resolved ones, maintenance in progress and upcoming, a service group,
  * a hostile incident whose strings try to inject markup, and a long generated history.
  */
-import type {
-  ActionView,
-  DayBucket,
-  Incident,
-  IncidentView,
-  ServiceConfig,
-  ServiceView,
-  SiteConfig,
-  SiteModel,
-  TimelineEntry,
-  TimelineStatus,
-} from '../../src/core/model.js';
+import type { ActionView, DayBucket, IncidentView, ServiceView, SiteModel } from '../../src/site/index.js';
+import type { Incident, ServiceConfig, SiteConfig, TimelineEntry, TimelineStatus } from '../../src/core/index.js';
 
 const DAY = 86_400_000;
 export const NOW = Date.parse('2024-06-15T12:00:00Z');

@@ -1,10 +1,14 @@
+/** `postmortem build`: validate exactly like `check`, then write the site beside the output folder and swap it in. */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Io } from '../main.js';
-import { buildTime, ProjectError } from '../../project/load.js';
-import { generateSite, writeSite } from '../../pipeline/build.js';
-import { parseFileTimeout, parseFormat, report } from './check.js';
-import { counts } from '../../core/diagnostics.js';
+import { counts } from '../../core/diagnostic.js';
+import { ProjectError } from '../../core/errors.js';
+import type { Io } from '../../core/io.js';
+import { buildTime } from '../../core/now.js';
+import { formatReport } from '../../core/report.js';
+import { plural } from '../../core/text.js';
+import { generateSite, writeSite } from '../../pipeline/index.js';
+import { parseBaseUrl, parseFileTimeout, parseFormat, parseJobs, type Values } from '../options.js';
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -12,44 +16,35 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export async function runBuild(root: string, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+export async function runBuild(root: string, values: Values, io: Io): Promise<number> {
   const t0 = performance.now();
   const format = parseFormat(values.format);
   const out = path.resolve(io.cwd, typeof values.out === 'string' ? values.out : path.join(root, 'dist'));
   if (path.resolve(out) === path.resolve(root)) throw new ProjectError('--out must not be the project folder itself');
-  const baseUrl = typeof values['base-url'] === 'string' ? values['base-url'] : undefined;
-  if (baseUrl !== undefined && !/^https?:\/\/[^\s]+$/i.test(baseUrl)) {
-    throw new ProjectError(`--base-url must be an absolute http(s) URL such as https://acme.github.io/status/; found "${baseUrl}"`);
-  }
-  let jobs: number | undefined;
-  if (typeof values.jobs === 'string') {
-    if (!/^[1-9]\d{0,3}$/.test(values.jobs.trim())) throw new ProjectError(`--jobs must be a whole number of threads, at least 1; found "${values.jobs}"`);
-    jobs = Number(values.jobs.trim());
-  }
+  const baseUrl = parseBaseUrl(values['base-url']);
+  const jobs = parseJobs(values.jobs);
   const fileTimeout = parseFileTimeout(values['file-timeout']);
+  const cache = values['no-cache'] !== true;
   const generated = await generateSite(root, {
     now: buildTime(io.env),
     drafts: values.drafts === true,
     ...(baseUrl ? { baseUrl } : {}),
     ...(jobs !== undefined ? { jobs } : {}),
-    cache: values['no-cache'] !== true,
+    cache,
     ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}),
   });
   const { project } = generated;
+  const shown = path.relative(io.cwd, out) || '.';
   if (!generated.ok) {
-    report(project, format, io, io.err);
-    io.err(`Build failed: nothing was written; ${path.relative(io.cwd, out) || '.'} is unchanged.\n`);
+    io.err(formatReport(project, format, io.color));
+    io.err(`Build failed: nothing was written; ${shown} is unchanged.\n`);
     return 1;
   }
-  if (counts(project.diagnostics).warnings > 0) report(project, format, io, io.err);
-  const cache = values['no-cache'] !== true;
-  const { CACHE_DIR, toolIdentity } = cache ? await import('../../project/cache.js') : { CACHE_DIR: '', toolIdentity: () => '' };
-  const written = await writeSite(root, out, generated.pending, cache ? { cacheDir: path.join(root, CACHE_DIR), tool: toolIdentity() } : {});
+  if (counts(project.diagnostics).warnings > 0) io.err(formatReport(project, format, io.color));
+  const written = await writeSite(root, out, generated.pending, { cache });
   const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
-  const published = generated.model.incidents.length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
-  io.out(
-    `Built ${published} incident${published === 1 ? '' : 's'} into ${path.relative(io.cwd, out) || '.'}: ${pages} pages, ${written.files} files, ${formatBytes(written.bytes)}${written.reused > 0 ? ` (${written.reused} unchanged, reused)` : ''} in ${seconds} s\n`,
-  );
+  const reused = written.reused > 0 ? ` (${written.reused} unchanged, reused)` : '';
+  io.out(`Built ${plural(generated.model.incidents.length, 'incident')} into ${shown}: ${pages} pages, ${written.files} files, ${formatBytes(written.bytes)}${reused} in ${seconds} s\n`);
   return 0;
 }

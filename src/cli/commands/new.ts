@@ -5,18 +5,20 @@
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Io } from '../main.js';
-import { buildTime, processSource, ProjectError, readConfigText } from '../../project/load.js';
-import { CONFIG_FILE, loadConfig } from '../../validate/config.js';
-import { findIncidentFiles, INCIDENTS_DIR } from '../../source/files.js';
-import { idFromPath } from '../../validate/incident.js';
+import type { Diagnostic } from '../../core/diagnostic.js';
+import { counts } from '../../core/diagnostic.js';
+import { ProjectError } from '../../core/errors.js';
+import type { Io } from '../../core/io.js';
+import { buildTime } from '../../core/now.js';
+import { formatReport } from '../../core/report.js';
 import { parseTimestamp } from '../../core/time.js';
-import { counts } from '../../core/diagnostics.js';
-import { report } from './check.js';
-import { dateIn, incidentFileName, loadScaffoldTemplate, normalizeTitle, renderScaffold, startedNow } from '../../scaffold/scaffold.js';
-import type { Diagnostic } from '../../core/model.js';
+import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText } from '../../source/index.js';
+import { idFromPath, loadConfig } from '../../validate/index.js';
+import { processSource } from '../../process/index.js';
+import { dateIn, incidentFileName, loadScaffoldTemplate, normalizeTitle, renderScaffold, startedNow } from '../../scaffold/index.js';
+import type { Values } from '../options.js';
 
-export async function runNew(root: string, rawTitle: string, values: Record<string, string | boolean | undefined>, io: Io): Promise<number> {
+export async function runNew(root: string, rawTitle: string, values: Values, io: Io): Promise<number> {
   const title = normalizeTitle(rawTitle);
   if (title === '') throw new ProjectError('the title is empty; e.g. postmortem new "Database failover"');
   const now = buildTime(io.env);
@@ -24,7 +26,7 @@ export async function runNew(root: string, rawTitle: string, values: Record<stri
   const configText = await readConfigText(root);
   const { config, diagnostics: configDiagnostics } = loadConfig(configText);
   if (!config) {
-    report({ diagnostics: configDiagnostics, sources: new Map([[CONFIG_FILE, configText]]), fileCount: 0 }, 'text', io, io.err);
+    io.err(formatReport({ diagnostics: configDiagnostics, sources: new Map([[CONFIG_FILE, configText]]), fileCount: 0 }, 'text', io.color));
     io.err(`postmortem new: ${CONFIG_FILE} has errors; nothing was written.\n`);
     return 1;
   }
@@ -62,7 +64,7 @@ export async function runNew(root: string, rawTitle: string, values: Record<stri
   const diagnostics: Diagnostic[] = result.diagnostics;
   const sources = new Map([[file, text]]);
   if (counts(diagnostics).errors > 0) {
-    report({ diagnostics, sources, fileCount: 1 }, 'text', io, io.err);
+    io.err(formatReport({ diagnostics, sources, fileCount: 1 }, 'text', io.color));
     io.err(`postmortem new: nothing was written.\n`);
     return 1;
   }
@@ -89,7 +91,7 @@ export async function runNew(root: string, rawTitle: string, values: Record<stri
     }
     throw e;
   }
-  if (diagnostics.length > 0) report({ diagnostics, sources, fileCount: 1 }, 'text', io, io.err);
+  if (diagnostics.length > 0) io.err(formatReport({ diagnostics, sources, fileCount: 1 }, 'text', io.color));
   io.out(`${shown}\n`);
   return 0;
 }

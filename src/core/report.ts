@@ -1,31 +1,6 @@
-/** Diagnostics: ordering, and the three output formats of `check` (text with code frames, JSON, GitHub annotations). */
+/** The three ways diagnostics are printed: text with code frames (terminals), JSON (tools), GitHub annotations (CI). */
 import { codeFrameColumns } from '@babel/code-frame';
-import type { Diagnostic } from './model.js';
-
-export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
-  return [...list].sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
-      (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0) ||
-      (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
-  );
-}
-
-export function counts(list: readonly Diagnostic[]): { errors: number; warnings: number } {
-  let errors = 0;
-  for (const d of list) if (d.severity === 'error') errors++;
-  return { errors, warnings: list.length - errors };
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-export function summaryLine(list: readonly Diagnostic[], fileCount: number): string {
-  const { errors, warnings } = counts(list);
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(fileCount, 'file')}`;
-}
+import { counts, summaryLine, type Diagnostic } from './diagnostic.js';
 
 const ansi = (code: string, s: string, on: boolean) => (on ? `\u001b[${code}m${s}\u001b[0m` : s);
 
@@ -74,7 +49,7 @@ function clip(line: string): string {
 }
 
 /** `{"diagnostics":[…],"errors":N,"warnings":M}`, exactly the documented shape (the file count is not part of it). */
-export function formatJson(list: readonly Diagnostic[], _fileCount?: number): string {
+export function formatJson(list: readonly Diagnostic[]): string {
   const { errors, warnings } = counts(list);
   const diagnostics = list.map((d) => {
     const o: Record<string, unknown> = { file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message };
@@ -100,4 +75,20 @@ export function formatGithub(list: readonly Diagnostic[]): string {
       return `::${d.severity} ${props.join(',')}::${escapeData(message)}\n`;
     })
     .join('');
+}
+
+export type ReportFormat = 'text' | 'json' | 'github';
+
+/** What a report is made of: the diagnostics, the texts for code frames, and how many files were looked at. */
+export interface Reportable {
+  diagnostics: readonly Diagnostic[];
+  sources: ReadonlyMap<string, string>;
+  fileCount: number;
+}
+
+/** Diagnostics in the chosen format. */
+export function formatReport(result: Reportable, format: ReportFormat, color: boolean): string {
+  if (format === 'json') return formatJson(result.diagnostics);
+  if (format === 'github') return formatGithub(result.diagnostics);
+  return formatText(result.diagnostics, result.sources, { color, fileCount: result.fileCount });
 }

@@ -1,0 +1,43 @@
+/** Command-line option values: parsed once, with a message naming the option and the value found. */
+import { ProjectError } from '../core/errors.js';
+import type { ReportFormat } from '../core/report.js';
+import { MAX_FILE_TIMEOUT_S, MIN_FILE_TIMEOUT_S } from '../process/index.js';
+import { DEFAULT_PORT } from '../dev/index.js';
+
+export type Values = Record<string, string | boolean | undefined>;
+
+export function parseFormat(value: unknown): ReportFormat {
+  const f = value === undefined ? 'text' : String(value);
+  if (f === 'text' || f === 'json' || f === 'github') return f;
+  throw new ProjectError(`--format must be one of text, json, github; found "${f}"`);
+}
+
+/** `--file-timeout SECONDS` → ms (undefined: not given, the default applies). */
+export function parseFileTimeout(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value).trim();
+  const seconds = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(s) ? Number(s) : NaN;
+  if (!(seconds >= MIN_FILE_TIMEOUT_S && seconds <= MAX_FILE_TIMEOUT_S)) {
+    throw new ProjectError(`--file-timeout must be a number of seconds from ${MIN_FILE_TIMEOUT_S} to ${MAX_FILE_TIMEOUT_S}, the time one file may take (default 10); found "${String(value)}"`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+export function parsePort(value: unknown): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const s = String(value);
+  if (!/^\d{1,5}$/.test(s) || Number(s) > 65535) throw new ProjectError(`--port must be a whole number from 0 to 65535 (0: any free port); found "${s}"`);
+  return Number(s);
+}
+
+export function parseJobs(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (!/^[1-9]\d{0,3}$/.test(value.trim())) throw new ProjectError(`--jobs must be a whole number of threads, at least 1; found "${value}"`);
+  return Number(value.trim());
+}
+
+export function parseBaseUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (!/^https?:\/\/[^\s]+$/i.test(value)) throw new ProjectError(`--base-url must be an absolute http(s) URL such as https://acme.github.io/status/; found "${value}"`);
+  return value;
+}

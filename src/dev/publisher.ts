@@ -1,0 +1,151 @@
+/**
+ * What `dev` serves after each change, and what it says: the new site when the project has no error, else the
+ * last good one with the diagnostics in the terminal and in an overlay on every page.
+ *
+ * Two ways to a new site:
+ * - only incident files were edited since the last publish (same files, same configuration, no error): their
+ *   pages are served at once from the previous model with their views replaced, in O(edited); the result and the
+ *   whole model (O(all), for list pages, feeds and the API) are built on first use or in the next quiet moment;
+ * - otherwise: the result and the whole model now.
+ * Both serve the files of the one producer (render/outputs.ts) that `build` writes.
+ */
+import { performance } from 'node:perf_hooks';
+import type { SiteConfig } from '../core/model.js';
+import { counts, summaryLine, type Diagnostic } from '../core/diagnostic.js';
+import { formatReport, formatText } from '../core/report.js';
+import type { Io } from '../core/io.js';
+import { plural } from '../core/text.js';
+import type { FileResult } from '../process/index.js';
+import type { ChangeSummary, ProjectResult, ProjectState } from '../project/index.js';
+import { patchIncidentModel, publishable, siteModel, type SiteModel } from '../site/index.js';
+import { SiteOutputs } from '../render/index.js';
+import type { DevServer } from './server.js';
+import type { DevTemplates } from './templates.js';
+
+/** When to build the whole model after serving edited incident pages from a patched one. */
+const FULL_MODEL_DELAY_MS = 300;
+/** Most edited files served from a patched model. */
+const PATCH_MAX_FILES = 50;
+
+interface Served {
+  incident: SiteModel;
+  full: SiteModel | null;
+}
+
+export class Publisher {
+  private current: Served | null = null;
+  /** What changed since the site was last published (a broken file holds publishing back). */
+  private since = { files: new Set<string>(), config: true, rescan: false, diagnostics: false };
+  private fullTimer: NodeJS.Timeout | null = null;
+  private lastReport = '';
+  private stopped = false;
+
+  constructor(
+    private readonly state: ProjectState,
+    private readonly templates: DevTemplates,
+    private readonly server: DevServer,
+    private readonly io: Io,
+  ) {}
+
+  stop(): void {
+    this.stopped = true;
+    if (this.fullTimer) clearTimeout(this.fullTimer);
+  }
+
+  /** Publish the state: serve the new site when there is no error, else keep the last good one; report. */
+  publish(started: number, what: string, summary?: ChangeSummary): boolean {
+    if (summary) this.remember(summary);
+    if (this.fullTimer) clearTimeout(this.fullTimer);
+    this.fullTimer = null;
+    if (this.state.config) this.server.basePath = this.state.config.basePath;
+    const { ok, result } = this.serve(summary);
+    const ms = Math.round(performance.now() - started);
+    const done = what === 'start' ? `Built in ${ms} ms (${plural(this.state.counts.published, 'incident')}, drafts included)\n` : `Rebuilt in ${ms} ms (${what})\n`;
+    if (result === null) {
+      // Patched, and no file's diagnostics changed: no error, the same warnings as last time.
+      this.server.setProblems(null);
+      this.io.out(done);
+    } else this.report(result, what, done);
+    this.server.notify();
+    return ok;
+  }
+
+  private remember(summary: ChangeSummary): void {
+    for (const f of summary.files) this.since.files.add(f);
+    if (summary.config) this.since.config = true;
+    if (summary.rescanned) this.since.rescan = true;
+    if (summary.diagnostics) this.since.diagnostics = true;
+  }
+
+  private report(result: ProjectResult, what: string, done: string): void {
+    const problems: Diagnostic[] = [...result.diagnostics];
+    if (this.templates.error) problems.push(this.templates.error);
+    const { errors } = counts(problems);
+    const reportable = { diagnostics: problems, sources: result.sources, fileCount: result.fileCount };
+    this.server.setProblems(errors > 0 ? { title: `postmortem dev: ${summaryLine(problems, result.fileCount)}`, text: formatText(problems, result.sources, { color: false, fileCount: result.fileCount }) } : null);
+    const key = problems.length ? JSON.stringify(problems) : '';
+    if (errors > 0) {
+      this.io.out(formatReport(reportable, 'text', this.io.color));
+      const serving = this.server.hasSite ? 'still serving the last good build' : 'nothing to serve yet';
+      this.io.out(`Not rebuilt (${what}): ${errors === 1 ? 'an error' : `${errors} errors`} above; ${serving}. Fix the files and the site rebuilds by itself.\n`);
+    } else {
+      if (key !== this.lastReport && problems.length) this.io.out(formatReport(reportable, 'text', this.io.color));
+      this.io.out(done);
+    }
+    this.lastReport = key;
+  }
+
+  /** Serve the state; returns whether the site was updated, and the result when it was assembled (null: patched). */
+  private serve(summary: ChangeSummary | undefined): { ok: boolean; result: ProjectResult | null } {
+    const lazy = this.state.snapshot();
+    const renderer = this.templates.renderer;
+    const patched = summary !== undefined ? this.patch() : null;
+    if (patched && renderer) {
+      const entry: Served = { incident: patched, full: null };
+      const now = this.state.now;
+      this.current = entry;
+      const full = () => new SiteOutputs((entry.full = siteModel(lazy() as ProjectResult & { config: SiteConfig }, now, this.state.drafts)), renderer);
+      this.server.setSite({ basePath: patched.config.basePath, incidentOutputs: new SiteOutputs(patched, renderer), outputs: full });
+      const result = this.since.diagnostics ? lazy() : null;
+      this.resetSince();
+      this.buildFullSoon(entry);
+      return { ok: true, result };
+    }
+    const result = lazy();
+    // Broken templates keep the previous renderer (if any): content edits still show, with the overlay.
+    if (!publishable(result) || renderer === null) return { ok: false, result };
+    const model = siteModel(result, this.state.now, this.state.drafts);
+    this.current = { incident: model, full: model };
+    this.server.setSite({ basePath: result.config.basePath, outputs: new SiteOutputs(model, renderer) });
+    this.resetSince();
+    return { ok: true, result };
+  }
+
+  /** The previous model with the edited incidents' views replaced, when that is exact for their pages; else null. */
+  private patch(): SiteModel | null {
+    const { state, since, current } = this;
+    const config = state.config;
+    if (current === null || config === null || this.templates.renderer === null || this.templates.error !== null) return null;
+    if (since.config || since.rescan || state.hasFileErrors || since.files.size > PATCH_MAX_FILES || this.templates.overridesBuiltins) return null;
+    const edited = [...since.files].map((f) => state.files.get(f)).filter((r): r is FileResult => r !== undefined);
+    if (edited.length !== since.files.size) return null;
+    return patchIncidentModel(current.full ?? current.incident, { config, ...state.counts }, edited, state.now, state.drafts);
+  }
+
+  private resetSince(): void {
+    this.since = { files: new Set<string>(), config: false, rescan: false, diagnostics: false };
+  }
+
+  /** Build the whole model in the next quiet moment, so that list pages are ready and the next patch starts fresh. */
+  private buildFullSoon(entry: Served): void {
+    this.fullTimer = setTimeout(() => {
+      this.fullTimer = null;
+      if (this.current !== entry || entry.full || this.stopped) return;
+      try {
+        this.server.outputs();
+      } catch (e) {
+        this.io.err(`postmortem dev: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      }
+    }, FULL_MODEL_DELAY_MS);
+  }
+}

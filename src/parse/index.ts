@@ -1,0 +1,9 @@
+/**
+ * Stage 2, parse: a file's text → its YAML frontmatter (with node ranges) and Markdown body, every offset
+ * mappable to a line and column. Never throws for any input.
+ */
+export { parseIncidentText, parseYamlFile, type ParsedDocument, type ParsedYaml } from './document.js';
+export { diagnosticAt, LineIndex, type Span } from './lines.js';
+export { locateFrontmatter, type FrontmatterSpan } from './frontmatter.js';
+export { LIMITS, markdownNesting, yamlNesting } from './nesting.js';
+export { nodeAt, spanOf } from './yaml.js';

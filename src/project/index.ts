@@ -1,0 +1,7 @@
+/**
+ * Stage 6, project: the project's files → one result (configuration, incidents, HTML, diagnostics). One loader
+ * for every command (state.ts), fed by the build cache (cache.ts) for `build` and kept in memory by `dev`.
+ */
+export { assemble, type ProjectResult } from './assemble.js';
+export { loadProject, ProjectState, withBaseUrl, type LoadOptions, type ChangeSummary, type Changes, type ProjectMode, type ProjectStateOptions } from './state.js';
+export { BuildCache, CACHE_DIR, cacheKey, CACHE_FORMAT, toolIdentity, type FileStamp } from './cache.js';

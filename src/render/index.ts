@@ -1,0 +1,14 @@
+/**
+ * Stage 8, render: the site model → every file of the site, not rendered yet: pages (eta templates), feeds, the
+ * Statuspage-compatible and our own JSON API, badges. outputs.ts is the one producer that `build` and `dev` share.
+ */
+export type { OutputFile, PendingFile } from './types.js';
+export { SiteOutputs, OUTPUT_GROUPS, renderNow, type OutputGroup } from './outputs.js';
+export { createRenderer, type Renderer, type RendererOptions } from './renderer.js';
+export { BUILTIN_TEMPLATES_DIR, loadTemplates, REQUIRED_TEMPLATES, type LoadedTemplates, type TemplateSource } from './templates.js';
+export { ACTIONS_PAGE_SIZE, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, TEMPLATES, type MonthGroup, type PageData, type PageMeta, type Pagination, type YearLink } from './pages.js';
+export { Helpers, type UpdateView } from './helpers.js';
+export { label, STATUS_LABEL } from './labels.js';
+export * from './feeds.js';
+export * from './api.js';
+export * from './badges.js';

@@ -1,0 +1,54 @@
+/**
+ * The one producer of the site's files: pages and assets, feeds, the JSON APIs and badges, each not rendered yet
+ * (`PendingFile`). `build` writes them all; `dev` serves each one when it is asked for, from the same list, so
+ * what `dev` serves is byte for byte what `build` writes. A new kind of output is one more group here.
+ */
+import { byPath } from '../core/compare.js';
+import type { SiteModel } from '../site/index.js';
+import type { PendingFile } from './types.js';
+import type { Renderer } from './renderer.js';
+import { feedFiles } from './feeds.js';
+import { apiFiles } from './api.js';
+import { badgeFiles } from './badges.js';
+
+/** A group of output files made from the model (pages and assets come from the renderer). */
+export interface OutputGroup {
+  name: string;
+  files(model: SiteModel, renderer: Renderer): PendingFile[];
+}
+
+/** Every group but the pages; the sitemap lists the pages but for 404.html. */
+export const OUTPUT_GROUPS: readonly OutputGroup[] = [
+  { name: 'feeds', files: (model, renderer) => feedFiles(model, () => renderer.pagePaths(model).filter((p) => p !== '404.html')) },
+  { name: 'api', files: (model) => apiFiles(model) },
+  { name: 'badges', files: (model) => badgeFiles(model) },
+];
+
+/** The files of one site model. */
+export class SiteOutputs {
+  private others: Map<string, PendingFile> | null = null;
+
+  constructor(
+    readonly model: SiteModel,
+    readonly renderer: Renderer,
+  ) {}
+
+  /** Every file, sorted by path. */
+  all(): PendingFile[] {
+    const files = [...this.renderer.files(this.model), ...OUTPUT_GROUPS.flatMap((g) => g.files(this.model, this.renderer))];
+    return files.sort(byPath);
+  }
+
+  /** The file at an output path, or null: a page at once, any other file from its group (listed on first use). */
+  get(path: string): PendingFile | null {
+    const page = this.renderer.file(this.model, path);
+    if (page) return page;
+    this.others ??= new Map(OUTPUT_GROUPS.flatMap((g) => g.files(this.model, this.renderer)).map((f) => [f.path, f]));
+    return this.others.get(path) ?? null;
+  }
+}
+
+/** Render pending files now (tests, small sites). */
+export function renderNow(files: readonly PendingFile[]): { path: string; content: string | Uint8Array }[] {
+  return files.map((f) => ({ path: f.path, content: f.render() }));
+}

@@ -1,0 +1,13 @@
+/**
+ * Stage 7, site: validated incidents and the configuration → the site model with every derived figure (statuses,
+ * durations, uptime, actions, groups), shared by every page, feed and API file.
+ */
+export type * from './types.js';
+export { buildSiteModel, RECENT_DAYS, type SiteModelOptions } from './model.js';
+export { compareIncidents, incidentDurations, incidentStatus, incidentUpdatedAt, isMaintenance, isOngoing, isUpcoming, statusUpdates } from './incident.js';
+export { dateToMs, downtimeSegments, serviceUptime, startOfDay, type ServiceSpan, type UptimeResult } from './uptime.js';
+export { overallStatus } from './overall.js';
+export { collectActions } from './actions.js';
+export { groupServices } from './groups.js';
+export { incidentFingerprint } from './fingerprint.js';
+export { patchIncidentModel, PATCH_MAX_AGE_MS, publishable, siteModel } from './patch.js';

@@ -1,0 +1,100 @@
+/**
+ * The site model: what the pages, feeds, badges and the JSON API are made from. Views add to each validated
+ * incident and service the figures derived from "now" and from the other incidents.
+ */
+import type { Action, ComponentStatus, Incident, ServiceConfig, SiteConfig, TimelineEntry, TimelineStatus } from '../core/model.js';
+
+
+export interface DayBucket {
+  /** `YYYY-MM-DD` (UTC day). */
+  date: string;
+  /** Weighted downtime in minutes (major_outage counts fully, partial_outage at 30 %), rounded to 0.01. */
+  downtimeMinutes: number;
+  /** Worst impact that day; `operational` when none; `null` when the service did not exist yet (before `since`). */
+  worst: ComponentStatus | null;
+  /** Ids of the published incidents touching this service on this day. */
+  incidents: string[];
+}
+
+export interface MonthUptime {
+  /** `YYYY-MM` */
+  month: string;
+  /** null when the service did not exist during that month. */
+  uptimePercent: number | null;
+  downtimeMinutes: number;
+}
+
+export interface IncidentView extends Incident {
+  /** Current status: the last status of the timeline, or derived from the times. */
+  status: TimelineStatus;
+  /** Ongoing at build time (maintenance: started ≤ now < resolved). */
+  ongoing: boolean;
+  /** Maintenance scheduled in the future. */
+  upcoming: boolean;
+  isMaintenance: boolean;
+  /** resolved − started (or now − started while ongoing). */
+  durationMs: number | null;
+  timeToDetectMs: number | null;
+  timeToMitigateMs: number | null;
+  /** Site-relative path, e.g. `incidents/<id>/` (no leading slash; templates prefix the base path). */
+  path: string;
+  bodyHtml: string;
+  rootCauseHtml: string;
+  timelineHtml: string[];
+  /** Public status updates (timeline entries with a status), newest first. */
+  updates: TimelineEntry[];
+  /** Older and newer published incident (by started), for navigation. */
+  prevId: string | null;
+  nextId: string | null;
+  /** See `incidentFingerprint` (site.ts); set when the build knows each incident's source hash. */
+  fingerprint?: string;
+}
+
+export interface ServiceView extends ServiceConfig {
+  status: ComponentStatus;
+  /** Over the uptime window; null when the service has no life in the window. */
+  uptimePercent: number | null;
+  /** One bucket per day of the window, oldest first. */
+  days: DayBucket[];
+  /** Last 12 months, oldest first. */
+  monthly: MonthUptime[];
+  /** Ids of its published incidents, newest first. */
+  incidentIds: string[];
+}
+
+export interface ServiceGroup {
+  /** null for services without a group. */
+  name: string | null;
+  services: ServiceView[];
+}
+
+export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
+
+export interface ActionView extends Action {
+  incidentId: string;
+  incidentTitle: string;
+  overdue: boolean;
+}
+
+export interface SiteModel {
+  config: SiteConfig;
+  /** Build instant ("now"). */
+  now: number;
+  overall: { indicator: Indicator; description: string };
+  services: ServiceView[];
+  groups: ServiceGroup[];
+  /** Published incidents (drafts only when asked), newest `started` first; maintenance included. */
+  incidents: IncidentView[];
+  byId: Map<string, IncidentView>;
+  /** Ongoing non-maintenance incidents. */
+  active: IncidentView[];
+  maintenanceActive: IncidentView[];
+  maintenanceUpcoming: IncidentView[];
+  /** Incidents (not maintenance) started in the last 14 days, or still ongoing. */
+  recent: IncidentView[];
+  /** tag → incident ids, tags sorted. */
+  tags: Map<string, string[]>;
+  /** Open/in-progress first (overdue first among them), then done/won't do. */
+  actions: ActionView[];
+}
+

@@ -1,0 +1,14 @@
+/**
+ * Stage 3, validate: parsed documents → validated incidents and site configuration, with diagnostics. One zod
+ * schema (schema.ts) drives both the validation of shapes and `postmortem schema`; the rules that need context
+ * are grouped by what they check (times, services, timeline, actions, warnings).
+ */
+export { incidentJsonSchema, incidentSchema, KNOWN_KEYS, siteJsonSchema, siteSchema, SLUG_PATTERN, type RawIncident } from './schema.js';
+export { loadConfig } from './config.js';
+export { validateDocument } from './incident.js';
+export type { ValidateContext } from './checker.js';
+export { inWindow, openWindow, type NowWindow } from './now-window.js';
+export { checkFileName, idFromPath } from './filename.js';
+export { checkAcrossFiles } from './across.js';
+export { LONG_ONGOING_DAYS } from './warnings.js';
+export { describe, issuesToDiagnostics, pathString } from './issues.js';
