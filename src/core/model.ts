@@ -33,6 +33,19 @@ export type Priority = (typeof PRIORITIES)[number];
 export const ACTION_KINDS = ['prevent', 'mitigate', 'detect', 'process'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
+/**
+ * The value that says "listed, but not impacted at this moment": a service written with `impact: operational` starts
+ * the incident unaffected (hit later in a cascade), and an impact phase that sets `operational` marks its recovery
+ * while the incident goes on. Stored as a `null` impact, exactly like a `notice` without an impact: no downtime, no
+ * change of status. (A near miss, affected with no customer impact, is the same idea.)
+ */
+export const NO_IMPACT = 'operational' as const;
+export const IMPACT_VALUES = [...IMPACTS, NO_IMPACT] as const;
+
+/** What a link of an incident points at. */
+export const LINK_KINDS = ['postmortem', 'status', 'dashboard', 'graph', 'ticket', 'chat', 'related', 'other'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
 /** The impact a severity implies when a service entry gives none (`notice` changes nothing). */
 export const DEFAULT_IMPACT: Record<Severity, Impact | null> = {
   critical: 'major_outage',
@@ -76,11 +89,26 @@ export interface AffectedService {
   impact: Impact | null;
 }
 
+/** A change of one service's impact, from its timeline entry's `at` onward (`null`: back to operational). */
+export interface ImpactChange {
+  service: string;
+  impact: Impact | null;
+}
+
 export interface TimelineEntry {
   at: number;
   /** Inline Markdown. */
   text: string;
   status?: TimelineStatus;
+  /** Impact phases: the services whose impact changes at `at`, in file order (absent: none). */
+  impact?: ImpactChange[];
+}
+
+/** Sources and evidence: the public write-up, a dashboard, the tracking ticket, a related incident. */
+export interface IncidentLink {
+  title: string;
+  url: string;
+  kind?: LinkKind;
 }
 
 export interface Action {
@@ -114,6 +142,7 @@ export interface Incident {
   rootCause?: string;
   contributingFactors: string[];
   actions: Action[];
+  links: IncidentLink[];
   tags: string[];
   authors: string[];
   /** The zone local timestamps of this file were read in (the file's `timezone`, else the site's). */

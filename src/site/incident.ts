@@ -6,6 +6,7 @@ import type { Incident, IncidentHtml, TimelineEntry, TimelineStatus } from '../c
 import { INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../core/model.js';
 import { compareStrings } from '../core/compare.js';
 import type { IncidentView } from './types.js';
+import { incidentPhases } from './phases.js';
 
 /** Deterministic ordering: newest `started` first, ties by id (code-unit order, no locale). */
 export function compareIncidents(a: Incident, b: Incident): number {
@@ -118,6 +119,7 @@ export function toView(incident: Incident, now: number, html: IncidentHtml): Inc
     ...incidentDurations(incident, now),
     path: `incidents/${incident.id}/`,
     updates: statusUpdates(incident.timeline),
+    phases: incidentPhases(incident, now),
     prevId: null,
     nextId: null,
   };

@@ -5,7 +5,8 @@
 export type * from './types.js';
 export { buildSiteModel, RECENT_DAYS, type SiteModelOptions } from './model.js';
 export { compareIncidents, incidentDurations, incidentStatus, incidentUpdatedAt, isMaintenance, isOngoing, isUpcoming, statusUpdates } from './incident.js';
-export { dateToMs, downtimeSegments, serviceUptime, startOfDay, type ServiceSpan, type UptimeResult } from './uptime.js';
+export { hasImpactChanges, impactAt, impactedMs, incidentPhases, servicePhases, type Phase, type ServicePhases } from './phases.js';
+export { dateToMs, downtimeByPeriod, downtimeSegments, serviceUptime, startOfDay, type ServiceSpan, type UptimeResult } from './uptime.js';
 export { overallStatus } from './overall.js';
 export { collectActions } from './actions.js';
 export { groupServices } from './groups.js';

@@ -65,27 +65,46 @@ function incidentViews(incidents: Incident[], opts: SiteModelOptions): IncidentV
   return views;
 }
 
+/** One incident's stretches on one service: its phases, or the whole incident with one impact. */
+function spansOf(view: IncidentView, serviceId: string, impact: Impact | null): ServiceSpan[] {
+  const phases = view.phases?.find((p) => p.id === serviceId)?.phases;
+  if (!phases) return [{ id: view.id, impact, started: view.started, resolved: view.resolved }];
+  // A service never impacted (a notice, a near miss) is listed over the whole incident, as without phases.
+  const everImpacted = phases.some((p) => p.impact !== null);
+  return phases.map((p) => ({ id: view.id, impact: p.impact, started: p.start, resolved: p.end, listed: !everImpacted || p.impact !== null }));
+}
+
+/** The impact an ongoing incident has on a service now: its current phase's (the last one begun by now). */
+function currentImpact(spans: readonly ServiceSpan[], now: number): Impact | null {
+  let current: Impact | null = null;
+  for (const s of spans) if (s.started <= now) current = s.impact;
+  return current;
+}
+
 /** Each service with its current status, uptime and incidents (views are already in display order). */
 function serviceViews(config: SiteConfig, views: readonly IncidentView[], now: number): ServiceView[] {
   const spansByService = new Map<string, ServiceSpan[]>(config.services.map((s) => [s.id, []]));
+  const idsByService = new Map<string, string[]>(config.services.map((s) => [s.id, []]));
   const statusByService = new Map<string, ComponentStatus>();
+  let historyStart: number | undefined;
   for (const view of views) {
+    if (view.started <= now && (historyStart === undefined || view.started < historyStart)) historyStart = view.started;
     for (const [serviceId, impact] of affectedByService(view.services)) {
       const spans = spansByService.get(serviceId);
       if (!spans) continue;
-      spans.push({ id: view.id, impact, started: view.started, resolved: view.resolved });
-      if (view.ongoing && impact !== null) statusByService.set(serviceId, worse(statusByService.get(serviceId) ?? 'operational', impact));
+      const own = spansOf(view, serviceId, impact);
+      spans.push(...own);
+      idsByService.get(serviceId)!.push(view.id);
+      const current = view.ongoing ? currentImpact(own, now) : null;
+      if (current !== null) statusByService.set(serviceId, worse(statusByService.get(serviceId) ?? 'operational', current));
     }
   }
-  return config.services.map((service) => {
-    const spans = spansByService.get(service.id) ?? [];
-    return {
-      ...service,
-      status: statusByService.get(service.id) ?? 'operational',
-      ...serviceUptime(service, spans, now, config.uptimeDays),
-      incidentIds: spans.map((s) => s.id),
-    };
-  });
+  return config.services.map((service) => ({
+    ...service,
+    status: statusByService.get(service.id) ?? 'operational',
+    ...serviceUptime(service, spansByService.get(service.id) ?? [], now, config.uptimeDays, historyStart),
+    incidentIds: idsByService.get(service.id) ?? [],
+  }));
 }
 
 /** tag → ids of its incidents, tags sorted. */

@@ -3,6 +3,7 @@
  * incident and service the figures derived from "now" and from the other incidents.
  */
 import type { Action, ComponentStatus, Incident, ServiceConfig, SiteConfig, TimelineEntry, TimelineStatus } from '../core/model.js';
+import type { ServicePhases } from './phases.js';
 
 
 export interface DayBucket {
@@ -20,6 +21,14 @@ export interface MonthUptime {
   /** `YYYY-MM` */
   month: string;
   /** null when the service did not exist during that month. */
+  uptimePercent: number | null;
+  downtimeMinutes: number;
+}
+
+export interface YearUptime {
+  /** `YYYY` */
+  year: string;
+  /** null when the service did not exist during that year. */
   uptimePercent: number | null;
   downtimeMinutes: number;
 }
@@ -46,6 +55,8 @@ export interface IncidentView extends Incident {
   /** Older and newer published incident (by started), for navigation. */
   prevId: string | null;
   nextId: string | null;
+  /** Each listed service's impact phases, when a timeline entry changes an impact (else null: one impact throughout). */
+  phases: ServicePhases[] | null;
   /** See `incidentFingerprint` (site.ts); set when the build knows each incident's source hash. */
   fingerprint?: string;
 }
@@ -58,6 +69,8 @@ export interface ServiceView extends ServiceConfig {
   days: DayBucket[];
   /** Last 12 months, oldest first. */
   monthly: MonthUptime[];
+  /** Every calendar year of its life (from `since`, else from the first year of the history), oldest first. */
+  yearly: YearUptime[];
   /** Ids of its published incidents, newest first. */
   incidentIds: string[];
 }

@@ -1,11 +1,12 @@
 /**
- * Uptime: weighted downtime merged across overlapping incidents, per day of the window, per month and over the
- * window. Pure: UTC milliseconds in, figures out.
+ * Uptime: weighted downtime merged across overlapping incidents (and their impact phases), per day of the window,
+ * per month of the last 12, per year of the service's whole life, and over the window. Pure: UTC milliseconds in,
+ * figures out.
  */
 import type { Impact, ServiceConfig } from '../core/model.js';
 import { STATUS_RANK } from '../core/status.js';
 import { dateUtc, monthUtc } from '../core/format.js';
-import type { DayBucket, MonthUptime } from './types.js';
+import type { DayBucket, MonthUptime, YearUptime } from './types.js';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -22,22 +23,47 @@ export function startOfDay(ms: number): number {
   return Math.floor(ms / DAY) * DAY;
 }
 
-/** One incident as it touches one service. */
+/** One stretch of an incident with one impact on one service (a whole incident, or one of its impact phases). */
 export interface ServiceSpan {
   id: string;
   impact: Impact | null;
   started: number;
-  /** `resolved`, or undefined while ongoing. */
+  /** End of the stretch (`resolved`, or the next phase), or undefined while ongoing. */
   resolved?: number;
+  /** Whether the stretch lists its incident on the days it touches (default true; false for a recovered phase). */
+  listed?: boolean;
 }
 
 export interface UptimeResult {
   uptimePercent: number | null;
   days: DayBucket[];
   monthly: MonthUptime[];
+  yearly: YearUptime[];
+}
+
+interface Interval {
+  start: number;
+  end: number;
+  weight: number;
+}
+
+/** The periods a service's figures are computed over. */
+interface Frame {
+  now: number;
+  /** UTC midnight of `since`, or null (alive since before any period). */
+  since: number | null;
+  windowStart: number;
+  days: number;
+  /** 13 UTC month starts: the last 12 months and the one after. */
+  monthStarts: number[];
+  /** UTC year starts, from the first year of life to the year after now's. */
+  yearStarts: number[];
+  /** Earliest instant counted: spans are clipped to [lifeStart, now]. */
+  lifeStart: number;
 }
 
 const DOWN_WEIGHT: Partial<Record<Impact, number>> = { major_outage: 1, partial_outage: 0.3 };
+const RANKED = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance', 'operational'] as const;
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;
@@ -53,14 +79,14 @@ function percent(downMs: number, livedMs: number): number | null {
  * spans, keeping a count of open major and partial outages, so that overlapping incidents are
  * merged and at each moment only the worst impact counts (major 1, partial 0.3, others 0).
  */
-export function downtimeSegments(intervals: { start: number; end: number; weight: number }[]): { start: number; end: number; weight: number }[] {
+export function downtimeSegments(intervals: Interval[]): Interval[] {
   const events: { t: number; delta: number; weight: number }[] = [];
   for (const iv of intervals) {
     if (iv.weight <= 0 || iv.end <= iv.start) continue;
     events.push({ t: iv.start, delta: 1, weight: iv.weight }, { t: iv.end, delta: -1, weight: iv.weight });
   }
   events.sort((a, b) => a.t - b.t);
-  const segments: { start: number; end: number; weight: number }[] = [];
+  const segments: Interval[] = [];
   let major = 0;
   let partial = 0;
   let prev = 0;
@@ -79,96 +105,117 @@ export function downtimeSegments(intervals: { start: number; end: number; weight
 }
 
 /**
- * Uptime figures of one service: per-day buckets over the `uptimeDays` UTC days ending with the day
- * of `now` (that day counted up to `now`), the percentage over that window, and the last 12
- * calendar months. Time before `since` is not lived: neither up nor down. Linear in the number of
- * spans (plus one sort) and in the number of days each span touches.
+ * Weighted downtime of sorted, disjoint segments in each period [bounds[k], bounds[k+1]) of sorted bounds:
+ * one pass over both lists.
  */
-export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now: number, uptimeDays: number): UptimeResult {
+export function downtimeByPeriod(segments: readonly Interval[], bounds: readonly number[]): number[] {
+  const down = new Array<number>(Math.max(0, bounds.length - 1)).fill(0);
+  let k = 0;
+  for (const seg of segments) {
+    let t = Math.max(seg.start, bounds[0] ?? Infinity);
+    while (t < seg.end && k < down.length) {
+      const stop = Math.min(seg.end, bounds[k + 1]!);
+      if (t >= stop) {
+        k++;
+        continue;
+      }
+      down[k] = down[k]! + (stop - t) * seg.weight;
+      t = stop;
+    }
+  }
+  return down;
+}
+
+/** The window, the last 12 months and the years of life of a service at `now`. */
+function frameOf(service: ServiceConfig, now: number, uptimeDays: number, historyStart: number | undefined): Frame {
   const today = startOfDay(now);
   const days = Math.max(1, Math.floor(uptimeDays));
   const windowStart = today - (days - 1) * DAY;
   const nowDate = new Date(now);
   const year = nowDate.getUTCFullYear();
-  const month = nowDate.getUTCMonth();
   const monthStarts: number[] = [];
-  for (let k = 11; k >= -1; k--) monthStarts.push(Date.UTC(year, month - k, 1));
-  const rangeStart = Math.min(windowStart, monthStarts[0]!);
+  for (let k = 11; k >= -1; k--) monthStarts.push(Date.UTC(year, nowDate.getUTCMonth() - k, 1));
   const since = dateToMs(service.since);
-  const lifeStart = since === null ? rangeStart : Math.max(rangeStart, since);
+  // A service without `since` lives from the first year of the site's history (or this year).
+  const born = since ?? Math.min(historyStart ?? now, now);
+  const firstYear = Math.min(new Date(born).getUTCFullYear(), year);
+  const yearStarts: number[] = [];
+  for (let y = firstYear; y <= year + 1; y++) yearStarts.push(Date.UTC(y, 0, 1));
+  const rangeStart = Math.min(windowStart, monthStarts[0]!, yearStarts[0]!);
+  return { now, since, windowStart, days, monthStarts, yearStarts, lifeStart: since === null ? rangeStart : Math.max(rangeStart, since) };
+}
 
-  // Clip every span to the lived range [lifeStart, now].
-  const intervals: { start: number; end: number; weight: number }[] = [];
-  const worstRank = new Array<number>(days).fill(STATUS_RANK.operational);
-  const dayIds: string[][] = Array.from({ length: days }, () => []);
+/** Spans clipped to the lived range [lifeStart, now]; a zero-length span before life is dropped. */
+function clip(spans: readonly ServiceSpan[], f: Frame): ServiceSpan[] {
+  const out: ServiceSpan[] = [];
   for (const span of spans) {
-    if (span.started > now) continue;
-    const end = Math.min(span.resolved ?? now, now);
-    const start = Math.max(span.started, lifeStart);
-    if (end < start || (end === start && span.started < lifeStart)) continue;
-    if (span.impact !== null) intervals.push({ start, end, weight: DOWN_WEIGHT[span.impact] ?? 0 });
-    // Days the span touches inside the window (a zero-length span touches the day of its start).
-    const first = Math.max(0, Math.floor((start - windowStart) / DAY));
-    const last = Math.min(days - 1, Math.floor((Math.max(end, start + 1) - 1 - windowStart) / DAY));
+    if (span.started > f.now) continue;
+    const end = Math.min(span.resolved ?? f.now, f.now);
+    const start = Math.max(span.started, f.lifeStart);
+    if (end < start || (end === start && span.started < f.lifeStart)) continue;
+    out.push({ ...span, started: start, resolved: end });
+  }
+  return out;
+}
+
+/** Per window day: the worst impact and the incidents listed (a zero-length span touches the day of its start). */
+function dayDetails(clipped: readonly ServiceSpan[], f: Frame): { worstRank: number[]; ids: string[][] } {
+  const worstRank = new Array<number>(f.days).fill(STATUS_RANK.operational);
+  const ids: string[][] = Array.from({ length: f.days }, () => []);
+  for (const span of clipped) {
+    const start = span.started;
+    const end = span.resolved!;
+    const first = Math.max(0, Math.floor((start - f.windowStart) / DAY));
+    const last = Math.min(f.days - 1, Math.floor((Math.max(end, start + 1) - 1 - f.windowStart) / DAY));
     const rank = span.impact === null ? STATUS_RANK.operational : STATUS_RANK[span.impact];
     for (let d = first; d <= last; d++) {
       if (rank < worstRank[d]!) worstRank[d] = rank;
-      const ids = dayIds[d]!;
-      if (ids[ids.length - 1] !== span.id) ids.push(span.id);
+      const list = ids[d]!;
+      if (span.listed !== false && !list.includes(span.id)) list.push(span.id);
     }
   }
-
-  const dayDown = new Array<number>(days).fill(0);
-  const monthDown = new Array<number>(12).fill(0);
-  let windowDown = 0;
-  let m = 0;
-  for (const seg of downtimeSegments(intervals)) {
-    // Window days: split the segment at UTC midnights.
-    let t = Math.max(seg.start, windowStart);
-    while (t < seg.end) {
-      const d = Math.floor((t - windowStart) / DAY);
-      const stop = Math.min(seg.end, windowStart + (d + 1) * DAY);
-      const w = (stop - t) * seg.weight;
-      dayDown[d] = dayDown[d]! + w;
-      windowDown += w;
-      t = stop;
-    }
-    // Months: segments are sorted, so the month pointer only moves forward.
-    t = Math.max(seg.start, monthStarts[0]!);
-    while (t < seg.end && m < 12) {
-      const stop = Math.min(seg.end, monthStarts[m + 1]!);
-      if (t >= stop) {
-        m++;
-        continue;
-      }
-      monthDown[m] = monthDown[m]! + (stop - t) * seg.weight;
-      t = stop;
-    }
-  }
-
-  const RANKED = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance', 'operational'] as const;
-  const buckets: DayBucket[] = [];
-  for (let d = 0; d < days; d++) {
-    const dayStart = windowStart + d * DAY;
-    const lived = since === null || dayStart + DAY > since;
-    buckets.push({
-      date: dateUtc(dayStart),
-      downtimeMinutes: round2(dayDown[d]! / MINUTE),
-      worst: lived ? RANKED[worstRank[d]!]! : null,
-      incidents: lived ? dayIds[d]! : [],
-    });
-  }
-  const monthly: MonthUptime[] = [];
-  for (let k = 0; k < 12; k++) {
-    const from = Math.max(monthStarts[k]!, since ?? -Infinity);
-    const to = Math.min(monthStarts[k + 1]!, now);
-    monthly.push({
-      month: monthUtc(monthStarts[k]!),
-      uptimePercent: percent(monthDown[k]!, to - from),
-      downtimeMinutes: round2(monthDown[k]! / MINUTE),
-    });
-  }
-  const livedWindow = now - Math.max(windowStart, since ?? -Infinity);
-  return { uptimePercent: percent(windowDown, livedWindow), days: buckets, monthly };
+  return { worstRank, ids };
 }
 
+function dayBuckets(clipped: readonly ServiceSpan[], segments: readonly Interval[], f: Frame): DayBucket[] {
+  const bounds = Array.from({ length: f.days + 1 }, (_, d) => f.windowStart + d * DAY);
+  const down = downtimeByPeriod(segments, bounds);
+  const { worstRank, ids } = dayDetails(clipped, f);
+  return down.map((ms, d) => {
+    const lived = f.since === null || bounds[d]! + DAY > f.since;
+    return {
+      date: dateUtc(bounds[d]!),
+      downtimeMinutes: round2(ms / MINUTE),
+      worst: lived ? RANKED[worstRank[d]!]! : null,
+      incidents: lived ? ids[d]! : [],
+    };
+  });
+}
+
+/** Uptime and downtime of each period [bounds[k], bounds[k+1]), lived from `since` up to now. */
+function periods(segments: readonly Interval[], bounds: readonly number[], f: Frame): { uptimePercent: number | null; downtimeMinutes: number }[] {
+  return downtimeByPeriod(segments, bounds).map((ms, k) => {
+    const from = Math.max(bounds[k]!, f.since ?? -Infinity);
+    const to = Math.min(bounds[k + 1]!, f.now);
+    return { uptimePercent: percent(ms, to - from), downtimeMinutes: round2(ms / MINUTE) };
+  });
+}
+
+/**
+ * Uptime figures of one service: per-day buckets over the `uptimeDays` UTC days ending with the day of `now` (that
+ * day counted up to `now`), the percentage over that window, the last 12 calendar months, and every calendar year
+ * of its life (from `since`, else from the first year of `historyStart`, the site's earliest incident). Time before
+ * `since` is not lived: neither up nor down. Linear in the number of spans (plus one sort) and in the number of
+ * days each span touches.
+ */
+export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now: number, uptimeDays: number, historyStart?: number): UptimeResult {
+  const f = frameOf(service, now, uptimeDays, historyStart);
+  const clipped = clip(spans, f);
+  const segments = downtimeSegments(clipped.filter((s) => s.impact !== null).map((s) => ({ start: s.started, end: s.resolved!, weight: DOWN_WEIGHT[s.impact!] ?? 0 })));
+  const days = dayBuckets(clipped, segments, f);
+  const monthly = periods(segments, f.monthStarts, f).map((p, k) => ({ month: monthUtc(f.monthStarts[k]!), ...p }));
+  const yearly = periods(segments, f.yearStarts, f).map((p, k) => ({ year: String(new Date(f.yearStarts[k]!).getUTCFullYear()), ...p }));
+  const windowDown = downtimeByPeriod(segments, [f.windowStart, f.now])[0] ?? 0;
+  const livedWindow = now - Math.max(f.windowStart, f.since ?? -Infinity);
+  return { uptimePercent: percent(windowDown, livedWindow), days, monthly, yearly };
+}

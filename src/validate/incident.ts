@@ -15,6 +15,7 @@ import { readTimes } from './times.js';
 import { readServices } from './services.js';
 import { readTimeline } from './timeline.js';
 import { readActions } from './actions.js';
+import { readLinks } from './links.js';
 import { checkWhole } from './warnings.js';
 
 /** Validate one parsed document. Returns the incident when it has no error. */
@@ -72,7 +73,8 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const c = new Checker(doc, raw, ctx);
   const times = readTimes(c);
   const services = readServices(c);
-  const timeline = readTimeline(c, times);
+  const timeline = readTimeline(c, times, services);
+  const links = readLinks(c);
   const actions = readActions(c);
   checkWhole(c, times);
   const incident: Incident = {
@@ -86,6 +88,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
     timeline,
     contributingFactors: raw.contributing_factors ?? [],
     actions,
+    links,
     tags: raw.tags ?? [],
     authors: raw.authors ?? [],
     timezone: times.zone,

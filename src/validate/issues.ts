@@ -36,6 +36,7 @@ const EXPECTED: Record<string, string> = {
   boolean: 'true or false',
   array: 'a list',
   object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
 };
 
 function valueAt(data: unknown, path: Path): unknown {

@@ -6,7 +6,7 @@
  * afterwards in validate.ts; here they are only shaped.
  */
 import { z } from 'zod';
-import { ACTION_KINDS, ACTION_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
+import { ACTION_KINDS, ACTION_STATUSES, IMPACT_VALUES, INCIDENT_STATUSES, LINK_KINDS, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
 import { DATE_PATTERN, TIMESTAMP_PATTERN } from '../core/time.js';
 
 export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
@@ -66,7 +66,7 @@ export const serviceRefSchema = z.union([
   slug('a service id').meta({ description: 'a service id from site.yaml' }),
   z.strictObject({
     id: slug('a service id'),
-    impact: z.enum(IMPACTS).optional().meta({ description: 'defaults from the severity' }),
+    impact: z.enum(IMPACT_VALUES).optional().meta({ description: 'defaults from the severity; `operational`: listed but unaffected (until a timeline entry changes it)' }),
   }),
 ]);
 
@@ -77,6 +77,16 @@ export const timelineEntrySchema = z.strictObject({
     .enum([...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES])
     .optional()
     .meta({ description: 'marks a public status update; incidents: investigating…postmortem, maintenance: scheduled…completed' }),
+  impact: z
+    .record(z.string(), z.enum(IMPACT_VALUES))
+    .optional()
+    .meta({ description: 'impact phases: service id → its impact from `at` onward (`operational`: recovered, or not hit yet)' }),
+});
+
+export const linkSchema = z.strictObject({
+  title: text('what the link is, e.g. "Public write-up"'),
+  url: url('where it is'),
+  kind: z.enum(LINK_KINDS).optional().meta({ description: 'postmortem, status, dashboard, graph, ticket, chat, related or other' }),
 });
 
 export const actionSchema = z.strictObject({
@@ -103,6 +113,7 @@ export const incidentSchema = z
     root_cause: z.string().min(1).optional().meta({ description: 'why it happened (Markdown)' }),
     contributing_factors: z.array(z.string().min(1)).optional(),
     actions: z.array(actionSchema).optional(),
+    links: z.array(linkSchema).optional().meta({ description: 'sources and evidence: the public write-up, dashboards, graphs, the ticket, related incidents' }),
     tags: z.array(slug('a tag')).optional(),
     authors: z.array(z.string().min(1)).optional(),
     timezone: timezone.optional(),
@@ -118,6 +129,7 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   'incident.services.*': ['id', 'impact'],
   'incident.timeline.*': Object.keys(timelineEntrySchema.shape),
   'incident.actions.*': Object.keys(actionSchema.shape),
+  'incident.links.*': Object.keys(linkSchema.shape),
   site: Object.keys(siteSchema.shape),
   'site.services.*': Object.keys(serviceConfigSchema.shape),
 };

@@ -1,5 +1,5 @@
 /** The services an incident affects: known to site.yaml, each once, with its impact. */
-import { DEFAULT_IMPACT, type AffectedService } from '../core/model.js';
+import { DEFAULT_IMPACT, NO_IMPACT, type AffectedService, type Impact } from '../core/model.js';
 import { Rule } from '../core/rules.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Checker } from './checker.js';
@@ -21,8 +21,13 @@ export function readServices(c: Checker): AffectedService[] {
       return;
     }
     seen.add(id);
-    const impact = typeof ref === 'string' || ref.impact === undefined ? DEFAULT_IMPACT[c.raw.severity ?? 'notice'] : ref.impact;
+    const impact = typeof ref === 'string' || ref.impact === undefined ? DEFAULT_IMPACT[c.raw.severity ?? 'notice'] : toImpact(ref.impact);
     services.push({ id, impact });
   });
   return services;
+}
+
+/** A written impact as stored: `operational` (listed, not impacted) is a null impact. */
+export function toImpact(value: Impact | typeof NO_IMPACT): Impact | null {
+  return value === NO_IMPACT ? null : value;
 }

@@ -1,12 +1,14 @@
 /** The timeline: entries read in the file's zone, statuses of the incident's kind, shown in time order. */
-import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, type TimelineEntry, type TimelineStatus } from '../core/model.js';
+import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, type AffectedService, type TimelineEntry, type TimelineStatus } from '../core/model.js';
 import { Rule } from '../core/rules.js';
 import { isoUtc } from '../core/format.js';
 import { didYouMean } from '../core/suggest.js';
 import type { Checker } from './checker.js';
 import type { Times } from './times.js';
+import { readImpactChanges } from './phases.js';
 
-export function readTimeline(c: Checker, times: Times): TimelineEntry[] {
+/** The timeline in time order, with each entry's impact changes (`services`: the incident's, as read). */
+export function readTimeline(c: Checker, times: Times, services: readonly AffectedService[]): TimelineEntry[] {
   const allowed: readonly string[] = c.isMaintenance ? MAINTENANCE_STATUSES : INCIDENT_STATUSES;
   const kind = c.isMaintenance ? 'maintenance' : `a ${c.raw.severity} incident`;
   const timeline: (TimelineEntry & { index: number })[] = [];
@@ -28,6 +30,11 @@ export function readTimeline(c: Checker, times: Times): TimelineEntry[] {
     if (entry.status !== undefined) e.status = entry.status as TimelineStatus;
     timeline.push(e);
   });
+  const changes = readImpactChanges(c, times, services, timeline);
+  for (const e of timeline) {
+    const impact = changes.get(e.index);
+    if (impact) e.impact = impact;
+  }
   timeline.sort((a, b) => a.at - b.at || a.index - b.index);
   return timeline.map(({ index: _index, ...e }) => e);
 }

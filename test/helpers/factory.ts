@@ -53,6 +53,7 @@ export function makeIncident(input: IncidentInput): Incident {
     summary: `Summary of ${input.id}.`,
     contributingFactors: [],
     actions: [],
+    links: [],
     tags: [],
     authors: [],
     timeline: [],

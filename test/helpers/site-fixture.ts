@@ -40,6 +40,7 @@ function view(inp: IncidentInput, now: number): IncidentView {
     summary: `Summary of ${inp.title}`,
     contributingFactors: [],
     actions: [],
+    links: [],
     tags: [],
     authors: [],
     timezone: 'UTC',
@@ -61,6 +62,7 @@ function view(inp: IncidentInput, now: number): IncidentView {
     // Stand-in for the Markdown renderer: the fixture's timeline texts are plain words, wrapped in <p>.
     timelineHtml: timeline.map((e) => `<p>${e.text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</p>`),
     updates: timeline.filter((e) => e.status).reverse(),
+    phases: null,
     prevId: null,
     nextId: null,
   };
@@ -104,6 +106,10 @@ export function assemble(config: SiteConfig, now: number, incidents: IncidentVie
       const d = new Date(Date.UTC(2024, 5 - 11 + i, 1));
       return { month: d.toISOString().slice(0, 7), uptimePercent: i < 2 ? null : 100 - i * 0.01, downtimeMinutes: i < 2 ? 0 : i * 4 };
     }),
+    yearly: [
+      { year: '2023', uptimePercent: 99.99, downtimeMinutes: 52 },
+      { year: '2024', uptimePercent: 99.9, downtimeMinutes: 262 },
+    ],
     incidentIds: incidents.filter((inc) => inc.services.some((x) => x.id === s.id)).map((inc) => inc.id),
   }));
   const groups: SiteModel['groups'] = [];
