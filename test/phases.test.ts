@@ -156,7 +156,7 @@ describe('impact phases: validation', () => {
     only(file(['  - at: 2021-01-04T16:00:00Z', '    text: x', '    impact: {}']), 'invalid-value', 12, 13, /timeline\[0\]\.impact must name at least one service; found an empty mapping/);
     only(file(['  - at: 2021-01-04T16:00:00Z', '    text: x', '    impact: { chat: down }']), 'invalid-enum', 12, 21, /timeline\[0\]\.impact\.chat must be one of major_outage, partial_outage, degraded_performance, under_maintenance, operational; found "down"/);
     only(file(['  - at: 2021-01-04T16:00:00Z', '    text: x', '    impact: [chat]']), 'invalid-type', 12, 13, /timeline\[0\]\.impact must be a mapping/);
-    only(file([], { services: '[{id: chat, impact: fine}]' }).replace('timeline:\n', ''), 'invalid-enum', 7, 29, /services\[0\]\.impact must be one of .*operational; found "fine"/);
+    only(file([], { services: '[{id: chat, impact: fine}]' }).replace('timeline:\n', ''), 'invalid-enum', 7, 31, /services\[0\]\.impact must be one of .*operational; found "fine"/);
   });
 });
 

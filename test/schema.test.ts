@@ -16,7 +16,7 @@ interface JsonSchema {
   title?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  additionalProperties?: boolean;
+  additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   enum?: string[];
@@ -75,6 +75,7 @@ describe('the incident schema describes the format', () => {
       'root_cause',
       'contributing_factors',
       'actions',
+      'links',
       'tags',
       'authors',
       'timezone',
@@ -87,7 +88,7 @@ describe('the incident schema describes the format', () => {
   it('types: strings, a boolean, lists; title 1–200 characters', () => {
     for (const k of ['title', 'summary', 'started', 'detected', 'mitigated', 'resolved', 'root_cause', 'timezone']) assert.equal(props[k]!.type, 'string', k);
     assert.equal(props.draft!.type, 'boolean');
-    for (const k of ['services', 'timeline', 'contributing_factors', 'actions', 'tags', 'authors']) assert.equal(props[k]!.type, 'array', k);
+    for (const k of ['services', 'timeline', 'contributing_factors', 'actions', 'links', 'tags', 'authors']) assert.equal(props[k]!.type, 'array', k);
     assert.equal(props.title!.minLength, 1);
     assert.equal(props.title!.maxLength, 200);
     assert.equal(props.services!.minItems, 1);
@@ -114,17 +115,28 @@ describe('the incident schema describes the format', () => {
     assert.equal(object!.additionalProperties, false);
     assert.deepEqual(Object.keys(object!.properties!), ['id', 'impact']);
     assert.deepEqual(object!.required, ['id']);
-    assert.deepEqual(object!.properties!.impact!.enum, ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance']);
-    assert.deepEqual(object!.properties!.impact!.enum, [...IMPACTS]);
+    // `operational`: listed, not impacted (until an impact phase changes it).
+    assert.deepEqual(object!.properties!.impact!.enum, ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance', 'operational']);
+    assert.deepEqual(object!.properties!.impact!.enum, [...IMPACTS, 'operational']);
   });
 
-  it('timeline: {at, text, status?} with incident and maintenance statuses', () => {
+  it('timeline: {at, text, status?, impact?} with incident and maintenance statuses', () => {
     const entry = props.timeline!.items!;
-    assert.deepEqual(Object.keys(entry.properties!), ['at', 'text', 'status']);
+    assert.deepEqual(Object.keys(entry.properties!), ['at', 'text', 'status', 'impact']);
+    assert.equal(entry.properties!.impact!.type, 'object');
+    assert.deepEqual((entry.properties!.impact!.additionalProperties as JsonSchema).enum, [...IMPACTS, 'operational']);
     assert.deepEqual(entry.required, ['at', 'text']);
     assert.equal(entry.additionalProperties, false);
     assert.deepEqual(entry.properties!.status!.enum, ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem', 'scheduled', 'in_progress', 'verifying', 'completed']);
     assert.deepEqual(entry.properties!.status!.enum, [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES]);
+  });
+
+  it('links: title and url required; kind an enum', () => {
+    const link = props.links!.items!;
+    assert.deepEqual(Object.keys(link.properties!), ['title', 'url', 'kind']);
+    assert.deepEqual(link.required, ['title', 'url']);
+    assert.equal(link.additionalProperties, false);
+    assert.deepEqual(link.properties!.kind!.enum, ['postmortem', 'status', 'dashboard', 'graph', 'ticket', 'chat', 'related', 'other']);
   });
 
   it('actions: title and status required; status, priority, kind enums; due a date; link a URL', () => {
