@@ -425,7 +425,8 @@ describe('quality', () => {
 
   test('one small CSS file with dark mode, no external fonts or URLs', () => {
     const css = site.get('assets/style.css')!;
-    assert.ok(Buffer.byteLength(css) < 13 * 1024, `style.css is ${Buffer.byteLength(css)} bytes`);
+    // 14 KiB since the impact-phase strips and the tables of uptime by year (issue 13).
+    assert.ok(Buffer.byteLength(css) < 14 * 1024, `style.css is ${Buffer.byteLength(css)} bytes`);
     assert.match(css, /@media \(prefers-color-scheme:dark\)/);
     assert.doesNotMatch(css, /@import|@font-face|url\(/);
     assert.match(css, /:focus-visible/);

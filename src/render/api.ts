@@ -16,6 +16,7 @@ import type { PendingFile } from './types.js';
 import { isoUtc } from '../core/format.js';
 import { slugify, toJson } from '../core/text.js';
 import { dateToMs, incidentUpdatedAt } from '../site/index.js';
+import { affectedComponents, linkRecords, phaseFields, timelineImpact } from './api-phases.js';
 import { folderOf, relativeUrl, siteUrl } from '../core/url.js';
 import { worstStatus } from '../core/status.js';
 
@@ -177,6 +178,7 @@ function incidentUpdates(ctx: Context, incident: IncidentView) {
     .map((entry: TimelineEntry, index: number) => ({ entry, index }))
     .filter(({ entry }) => entry.status !== undefined)
     .sort((a, b) => b.entry.at - a.entry.at || b.index - a.index);
+  const transitions = affectedComponents(incident, ctx.services);
   const updates = indexed.map(({ entry, index }) => ({
     id: `${incident.id}-${index}`,
     status: entry.status!,
@@ -185,7 +187,7 @@ function incidentUpdates(ctx: Context, incident: IncidentView) {
     created_at: isoUtc(entry.at),
     updated_at: isoUtc(entry.at),
     display_at: isoUtc(entry.at),
-    affected_components: null,
+    affected_components: transitions.get(entry) ?? null,
     deliver_notifications: false,
   }));
   if (updates.length > 0) return updates;
@@ -300,8 +302,9 @@ export function incidentRecord(model: SiteModel, incident: IncidentView) {
     duration_ms: incident.durationMs,
     time_to_detect_ms: incident.timeToDetectMs,
     time_to_mitigate_ms: incident.timeToMitigateMs,
-    services: incident.services.map((s) => ({ id: s.id, name: names.get(s.id) ?? s.id, impact: s.impact })),
-    timeline: incident.timeline.map((e) => ({ at: isoUtc(e.at), text: e.text, status: e.status ?? null })),
+    services: incident.services.map((s) => ({ id: s.id, name: names.get(s.id) ?? s.id, impact: s.impact, ...phaseFields(incident, s.id) })),
+    timeline: incident.timeline.map((e) => ({ at: isoUtc(e.at), text: e.text, status: e.status ?? null, ...timelineImpact(e) })),
+    ...linkRecords(incident),
     root_cause: incident.rootCause ?? null,
     contributing_factors: incident.contributingFactors,
     actions: incident.actions.map((a) => ({
@@ -335,6 +338,7 @@ export function serviceRecord(model: SiteModel, service: ServiceView) {
     uptime_percent: service.uptimePercent,
     days: service.days.map((d) => ({ date: d.date, downtime_minutes: d.downtimeMinutes, worst: d.worst, incidents: d.incidents })),
     monthly: service.monthly.map((m) => ({ month: m.month, uptime_percent: m.uptimePercent, downtime_minutes: m.downtimeMinutes })),
+    yearly: service.yearly.map((y) => ({ year: y.year, uptime_percent: y.uptimePercent, downtime_minutes: y.downtimeMinutes })),
     incidents: service.incidentIds,
   };
 }

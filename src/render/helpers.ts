@@ -18,7 +18,32 @@ export interface UpdateView {
   status: string | undefined;
   /** Sanitized HTML of the entry's text (or its escaped text when no HTML was rendered). */
   html: string;
+  /** The impact changes the entry makes (empty: none), with the services' display names. */
+  changes: { id: string; name: string; impact: ComponentStatus }[];
 }
+
+/** One service's impact phases as the incident page shows them. */
+export interface PhaseRow {
+  id: string;
+  name: string;
+  url: string;
+  /** Time with an impact (up to now while ongoing). */
+  impactedMs: number;
+  phases: { start: number; end: number | null; impact: ComponentStatus }[];
+  /** The strip: one rectangle per phase, x and width in 0–1000 of the incident's span (all services share it). */
+  bars: { x: number; width: number; impact: ComponentStatus }[];
+}
+
+const LINK_KIND_LABEL: Record<string, string> = {
+  postmortem: 'Postmortem',
+  status: 'Status page',
+  dashboard: 'Dashboard',
+  graph: 'Graph',
+  ticket: 'Ticket',
+  chat: 'Chat',
+  related: 'Related',
+  other: 'Other',
+};
 
 const SEVERITY_LABEL: Record<string, string> = {
   critical: 'Critical',
@@ -164,11 +189,34 @@ export class Helpers {
   }
   /** Public status updates, newest first, with their sanitized HTML. */
   updates(inc: IncidentView): UpdateView[] {
-    return inc.updates.map((u) => ({ at: u.at, status: u.status, html: entryHtml(inc, u) }));
+    return inc.updates.map((u) => ({ at: u.at, status: u.status, html: entryHtml(inc, u), changes: this.changes(u) }));
   }
   /** The timeline in time order with sanitized HTML. */
   timeline(inc: IncidentView): UpdateView[] {
-    return inc.timeline.map((e, i) => ({ at: e.at, status: e.status, html: inc.timelineHtml[i] ?? escapeHtml(e.text) }));
+    return inc.timeline.map((e, i) => ({ at: e.at, status: e.status, html: inc.timelineHtml[i] ?? escapeHtml(e.text), changes: this.changes(e) }));
+  }
+  private changes(e: TimelineEntry): UpdateView['changes'] {
+    return (e.impact ?? []).map((c) => ({ id: c.service, name: this.serviceName(c.service), impact: c.impact ?? 'operational' }));
+  }
+  /** Each service's impact phases and its strip, when the incident has phases (else an empty list). */
+  phases(inc: IncidentView): PhaseRow[] {
+    if (!inc.phases) return [];
+    const from = inc.started;
+    const to = Math.max(inc.resolved ?? this.model.now, ...inc.phases.flatMap((s) => s.phases.map((p) => p.start)));
+    const span = Math.max(1, to - from);
+    const x = (t: number) => Math.round((1000 * (Math.min(Math.max(t, from), to) - from)) / span * 10) / 10;
+    return inc.phases.map((s) => ({
+      id: s.id,
+      name: this.serviceName(s.id),
+      url: this.serviceUrl(s.id),
+      impactedMs: s.impactedMs,
+      phases: s.phases.map((p) => ({ start: p.start, end: p.end ?? null, impact: p.impact ?? 'operational' })),
+      bars: s.phases.map((p) => ({ x: x(p.start), width: Math.max(0, Math.round((x(p.end ?? to) - x(p.start)) * 10) / 10), impact: p.impact ?? 'operational' })),
+    }));
+  }
+  /** What a link points at, in words (`Postmortem`, `Dashboard`, …); '' without a kind. */
+  linkKind(kind: string | undefined): string {
+    return kind ? (LINK_KIND_LABEL[kind] ?? kind) : '';
   }
   /** "Lasted 4 h 17 min", "Ongoing for 2 h"; maintenance: "Planned window 2 h", "In progress for 1 h of 2 h". */
   durationText(inc: IncidentView): string {

@@ -56,6 +56,12 @@ export interface MonthGroup {
   incidents: IncidentView[];
 }
 
+/** Uptime per service and year, as history pages show it (years newest first). */
+export interface UptimeTable {
+  years: string[];
+  rows: { id: string; name: string; url: string; cells: ({ uptimePercent: number | null; downtimeMinutes: number } | null)[] }[];
+}
+
 export interface YearLink {
   year: string;
   count: number;
@@ -68,7 +74,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'layout', kind: 'layout', data: 'site, page, h, body (the rendered page, raw HTML)' },
   { name: 'status', kind: 'page', data: '(nothing more: site.overall, site.active, site.maintenanceActive, site.maintenanceUpcoming, site.groups, site.recent)' },
   { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null' },
-  { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number' },
+  { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number, uptime: UptimeTable (every year, or the page\'s year)' },
   { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
@@ -183,11 +189,27 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
   };
 }
 
+/** Each service's uptime in `only` (a year), or in every year of the history, newest first. */
+export function uptimeTable(model: SiteModel, h: Helpers, only: string | null): UptimeTable {
+  const all = new Set<string>();
+  for (const s of model.services) for (const y of s.yearly) all.add(y.year);
+  const years = only !== null ? [only] : [...all].sort().reverse();
+  const rows = model.services.map((s) => {
+    const byYear = new Map(s.yearly.map((y) => [y.year, y] as const));
+    const cells = years.map((year) => {
+      const y = byYear.get(year);
+      return y ? { uptimePercent: y.uptimePercent, downtimeMinutes: y.downtimeMinutes } : null;
+    });
+    return { id: s.id, name: s.name, url: h.serviceUrl(s.id), cells };
+  });
+  return { years, rows };
+}
+
 function historyPages(model: SiteModel): PageSpec[] {
   const all = model.incidents;
   const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES };
   if (all.length <= HISTORY_PAGE_SIZE) {
-    return [{ ...base, path: 'history/index.html', title: 'Incident history', data: () => ({ months: groupByMonth(all), years: [], year: null, pagination: null, more: null, total: all.length }) }];
+    return [{ ...base, path: 'history/index.html', title: 'Incident history', data: (h) => ({ months: groupByMonth(all), years: [], year: null, pagination: null, more: null, total: all.length, uptime: uptimeTable(model, h, null) }) }];
   }
   // Long history: split by year (`history/<year>/`), each year paginated; the index shows the latest year(s).
   const years: { year: string; incidents: IncidentView[] }[] = [];
@@ -228,6 +250,7 @@ function historyPages(model: SiteModel): PageSpec[] {
       pagination: null,
       more: indexMore ? { url: h.url(pageFolder(`history/${indexMore.year}/`, 2)), label: `More incidents from ${indexMore.year}` } : null,
       total: all.length,
+      uptime: uptimeTable(model, h, null),
     }),
   });
   for (const y of years) {
@@ -245,6 +268,7 @@ function historyPages(model: SiteModel): PageSpec[] {
           pagination: pages.length > 1 ? pagination(h, `history/${y.year}/`, i + 1, pages.length) : null,
           more: null,
           total: y.incidents.length,
+          uptime: uptimeTable(model, h, y.year),
         }),
       });
     });
