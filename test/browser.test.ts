@@ -64,7 +64,7 @@ interface PageSpec {
 }
 
 interface SiteSpec {
-  name: 'example' | 'ongoing' | 'hostile';
+  name: 'example' | 'ongoing' | 'hostile' | 'phases';
   pages: PageSpec[];
   /** Only these modes, no keyboard or no-script runs (default: everything). */
   only?: readonly Mode[];
@@ -248,6 +248,48 @@ const SITES: readonly SiteSpec[] = [
           { what: 'action items', selector: 'table.actions tbody tr', exactly: 2 },
           ...INERT,
         ],
+      },
+    ],
+  },
+  {
+    // Impact phases, links and years of history (issue 13).
+    name: 'phases',
+    only: [MODES[1]!, MODES[2]!],
+    pages: [
+      {
+        kind: 'status',
+        path: '',
+        expect: [
+          { what: 'the banner', selector: '.banner h1', text: /^Minor Service Outage$/ },
+          ...statusBars(5, 90),
+          { what: 'the API at its current phase', selector: '.service .st-degraded_performance', exactly: 1 },
+          { what: 'the edge recovered while the incident goes on', selector: '#active ~ .card', exactly: 1 },
+        ],
+      },
+      {
+        kind: 'incident',
+        path: 'incidents/2021-01-04-messaging-degraded-then-down/',
+        expect: [
+          { what: 'a phase strip per service', selector: '.phased .ph-strip', exactly: 3 },
+          { what: 'the phases of messaging', selector: '.phased > li:first-child .ph-list > li', exactly: 4 },
+          { what: 'the time each service was impacted', selector: '.phased .ph-head', text: /impacted 2 h 30 min/ },
+          { what: 'impact changes on the timeline', selector: '.timeline .changes', exactly: 4 },
+          { what: 'the links', selector: '#links ~ ul a', exactly: 4 },
+        ],
+      },
+      {
+        kind: 'service',
+        path: 'services/messaging/',
+        expect: [
+          { what: 'uptime by year since 2019', selector: 'table.yearly tbody tr', min: 8 },
+          { what: 'the year of the outage', selector: 'table.yearly', text: /2021\s*99\.98 %\s*1 h 9 min/ },
+        ],
+      },
+      {
+        kind: 'history',
+        path: 'history/',
+        // The table scrolls sideways inside its region on a phone: its row headings stay in view.
+        expect: [{ what: 'uptime by year of each service', selector: 'table.yearly tbody th', exactly: 5 }],
       },
     ],
   },

@@ -3,14 +3,17 @@
  * (located errors), the phases of the site model, the status, uptime against a per-minute reference, the day bars
  * and their incidents.
  */
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import fc from 'fast-check';
 import { parseIncidentText } from '../src/parse/index.js';
 import { validateDocument } from '../src/validate/index.js';
 import type { Impact, Incident, SiteConfig } from '../src/core/index.js';
 import { impactAt, servicePhases } from '../src/site/index.js';
 import { DAY, HOUR, MINUTE, T, makeIncident, makeModel } from './helpers/factory.js';
+import { buildSite, type BuiltSite } from './helpers/browser.js';
 
 const FILE = 'incidents/2021-01-04-slack.md';
 const NOW = T('2021-01-10T00:00:00Z');
@@ -240,6 +243,12 @@ describe('impact phases: the site model', () => {
     assert.deepEqual(m.services.find((s) => s.id === 'api')!.incidentIds, ['long'], 'listed once');
   });
 
+  it('a change at the very start replaces the impact written in services', () => {
+    const m = makeModel([phased('z', '2024-06-14T10:00:00Z', '2024-06-14T11:00:00Z', 'major_outage', [[0, null], [30, 'partial_outage']])], { now: MODEL_NOW });
+    assert.deepEqual(m.byId.get('z')!.phases![0]!.phases.map((p) => p.impact), [null, 'partial_outage']);
+    assert.equal(m.services.find((s) => s.id === 'api')!.days.at(-2)!.downtimeMinutes, 9);
+  });
+
   it('a service hit later in a cascade starts unaffected', () => {
     const m = makeModel([phased('c', '2024-06-14T10:00:00Z', '2024-06-14T12:00:00Z', null, [[30, 'major_outage']])], { now: MODEL_NOW });
     assert.equal(m.services.find((s) => s.id === 'api')!.days.at(-2)!.downtimeMinutes, 90);
@@ -298,5 +307,103 @@ describe('impact phases: the site model', () => {
   it('durations per service count impacted time only, up to now while ongoing', () => {
     const m = makeModel([phased('o', '2024-06-15T08:00:00Z', undefined, 'major_outage', [[60, null], [120, 'degraded_performance']])], { now: MODEL_NOW });
     assert.equal(m.byId.get('o')!.phases![0]!.impactedMs, HOUR + 2 * HOUR);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('impact phases: the built site, as readers and API clients meet it', () => {
+  let site: BuiltSite;
+  const read = (p: string) => readFile(path.join(site.out, p), 'utf8');
+  const json = async (p: string) => JSON.parse(await read(p));
+  before(async () => {
+    site = await buildSite('phases');
+  });
+  after(async () => site?.cleanup());
+
+  it('the status page shows each service at its current phase', async () => {
+    const summary = await json('api/v2/summary.json');
+    const status = Object.fromEntries(summary.components.filter((c: { group: boolean }) => !c.group).map((c: { id: string; status: string }) => [c.id, c.status]));
+    assert.deepEqual(status, { messaging: 'operational', calls: 'operational', integrations: 'operational', api: 'degraded_performance', cdn: 'operational' });
+    assert.deepEqual(summary.status, { indicator: 'minor', description: 'Minor Service Outage' });
+    const html = await read('index.html');
+    assert.match(html, /Public API<\/a>[\s\S]*?st-degraded_performance/);
+  });
+
+  it('the Statuspage API reports each update\'s affected components with their old and new status', async () => {
+    const { incidents } = await json('api/v2/incidents/unresolved.json');
+    const updates = incidents[0].incident_updates.map((u: { status: string; affected_components: unknown }) => [u.status, u.affected_components]);
+    assert.deepEqual(updates, [
+      ['monitoring', [{ code: 'cdn', name: 'Edge delivery', old_status: 'partial_outage', new_status: 'operational' }]],
+      ['identified', [
+        { code: 'cdn', name: 'Edge delivery', old_status: 'major_outage', new_status: 'partial_outage' },
+        { code: 'api', name: 'Public API', old_status: 'operational', new_status: 'degraded_performance' },
+      ]],
+      ['investigating', [{ code: 'cdn', name: 'Edge delivery', old_status: 'operational', new_status: 'major_outage' }]],
+    ]);
+    assert.deepEqual(incidents[0].components.map((c: { id: string; status: string }) => [c.id, c.status]), [['cdn', 'operational'], ['api', 'degraded_performance']]);
+    // The resolved update: messaging's recovery, written on an entry without a status, is reported with it, and
+    // email and calendar end with the incident.
+    const all = await json('api/v2/incidents.json');
+    const slack = all.incidents.find((i: { id: string }) => i.id === '2021-01-04-messaging-degraded-then-down');
+    assert.deepEqual(slack.incident_updates[0].affected_components, [
+      { code: 'messaging', name: 'Messaging', old_status: 'degraded_performance', new_status: 'operational' },
+      { code: 'integrations', name: 'Email and calendar', old_status: 'major_outage', new_status: 'operational' },
+    ]);
+    assert.deepEqual(slack.incident_updates.at(-1).affected_components, [
+      { code: 'messaging', name: 'Messaging', old_status: 'operational', new_status: 'partial_outage' },
+      { code: 'integrations', name: 'Email and calendar', old_status: 'operational', new_status: 'major_outage' },
+    ], 'the first update: from before the incident; calls starts unaffected');
+    // Incidents without phases keep `null`.
+    assert.ok(all.incidents.filter((i: { id: string }) => i.id !== slack.id && i.id !== 'cdn-and-api-errors').every((i: { incident_updates: { affected_components: unknown }[] }) => i.incident_updates.every((u) => u.affected_components === null)));
+  });
+
+  it('our API gives each service its phases and impacted time, the timeline its changes, and the links', async () => {
+    const r = await json('api/incidents/2021-01-04-messaging-degraded-then-down.json');
+    assert.deepEqual(r.services.map((s: { id: string; impact: string | null; impacted_ms: number }) => [s.id, s.impact, s.impacted_ms / MINUTE]), [
+      ['messaging', 'partial_outage', 150],
+      ['integrations', 'major_outage', 280],
+      ['calls', null, 45],
+    ]);
+    assert.deepEqual(r.services[2].phases, [
+      { from: '2021-01-04T15:00:00Z', until: '2021-01-04T15:45:00Z', impact: 'operational' },
+      { from: '2021-01-04T15:45:00Z', until: '2021-01-04T16:30:00Z', impact: 'partial_outage' },
+      { from: '2021-01-04T16:30:00Z', until: '2021-01-04T19:40:00Z', impact: 'operational' },
+    ]);
+    assert.deepEqual(r.timeline[3].impact, { messaging: 'degraded_performance', calls: 'operational' });
+    assert.equal(r.timeline[0].impact, undefined);
+    assert.deepEqual(r.links.map((l: { kind: string | null }) => l.kind), ['postmortem', 'dashboard', 'ticket', 'related']);
+    const plain = await json('api/incidents/2020-11-02-api-outage.json');
+    assert.deepEqual(Object.keys(plain.services[0]), ['id', 'name', 'impact'], 'no phase keys without phases');
+    assert.equal('links' in plain, false, 'no links key without links');
+  });
+
+  it('uptime per year for each service\'s whole life, in the API and on the pages', async () => {
+    const { services } = await json('api/services.json');
+    const messaging = services.find((s: { id: string }) => s.id === 'messaging');
+    assert.deepEqual(messaging.yearly.map((y: { year: string }) => y.year), ['2019', '2020', '2021', '2022', '2023', '2024', '2025', '2026']);
+    // 2021: 60 min of major outage and 30 min of partial outage (30 %); degraded performance is not downtime.
+    assert.equal(messaging.yearly[2].downtime_minutes, 69);
+    assert.ok(Math.abs(messaging.yearly[2].uptime_percent - 100 * (1 - 69 / (365 * 1440))) < 1e-9);
+    // Lived from since (2019-03-01): 2019 counts 306 days.
+    assert.equal(messaging.yearly[0].uptime_percent, 100);
+    const integrations = services.find((s: { id: string }) => s.id === 'integrations');
+    assert.equal(integrations.yearly[0].year, '2020', 'since 2020-06-15');
+    // A service without `since` lives from the first year of the history (2019).
+    assert.equal(services.find((s: { id: string }) => s.id === 'api').yearly[0].year, '2019');
+    const page = await read('services/messaging/index.html');
+    assert.match(page, /<th scope="row">2021<\/th><td>99\.98 %<\/td><td>1 h 9 min<\/td>/);
+    const year = await read('history/index.html');
+    assert.match(year, /<h2 id="uptime-years">Uptime by year<\/h2>/);
+  });
+
+  it('the incident page shows when each service was hit and recovered; link titles are text', async () => {
+    const page = await read('incidents/2021-01-04-messaging-degraded-then-down/index.html');
+    assert.match(page, /Calls<\/a> <span class="muted">impacted 45 min<\/span>/);
+    assert.match(page, /<rect class="ph-operational" x="0" y="0" width="160\.7" height="8"\/><rect class="ph-partial_outage" x="160\.7" y="0" width="160\.7" height="8"\/>/);
+    assert.match(page, />Earlier: gateway saturation &lt;in 2019&gt;<\/a> <span class="kind">Related<\/span>/);
+    const ongoing = await read('incidents/cdn-and-api-errors/index.html');
+    assert.match(ongoing, /Public API<\/a> <span class="muted">impacted 2 h so far<\/span>/);
+    assert.match(ongoing, /st-degraded_performance[^\n]*– ongoing<\/span>/);
   });
 });
