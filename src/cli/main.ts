@@ -25,7 +25,7 @@ interface Command {
   usage: string;
   help: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  positionals: 'none' | 'root' | 'title';
+  positionals: 'none' | 'root' | 'title' | 'source';
   run: (values: Values, root: string, positionals: string[], io: Io) => Promise<number>;
 }
 
@@ -128,6 +128,46 @@ complete and check files that carry a modeline pointing at it (see the README).`
     positionals: 'none',
     run: async (values, _root, _p, io) => (await import('./commands/schema.js')).runSchema(values, io),
   },
+  import: {
+    summary: 'bring the history of a Statuspage or cState page into the project',
+    usage: 'postmortem import statuspage [FILE…] [--url URL | --page-id ID] [--dry-run] [--root DIR]\n       postmortem import cstate HUGO_DIR [--dry-run] [--root DIR]',
+    help: `Reads another status page's history and writes its services into site.yaml (created when absent;
+new services appended, nothing existing changed) and each incident and maintenance into incidents/.
+Everything is read and checked first; on any error nothing is written. A file an import wrote is
+updated by the next import, unless it was edited since; files it did not write are never touched.
+
+Sources:
+  statuspage FILE…   export files of the public API v2: summary.json, incidents.json,
+                     scheduled-maintenances.json, components.json (or management API lists)
+  statuspage --url URL
+                     a page's public API v2, e.g. https://status.example.com (its 50 latest
+                     incidents only)
+  statuspage --page-id ID
+                     the management API v1: the whole history; the key is read from
+                     STATUSPAGE_API_KEY (or the variable --api-key-env names), never an argument
+  cstate HUGO_DIR    a cState site: config.yml/hugo.toml systems, content/issues/*.md
+
+Options:
+  --dry-run         print what would be written; write nothing
+  --api-key-env V   the environment variable holding the management API key
+  --api-base URL    the management API's address (default ${'https://api.statuspage.io/v1'})
+  --timeout S       seconds per request (default 30); 429 and 5xx are retried with back-off
+  --retries N       retries per request (default 4)
+  --root DIR        the project folder (default: the current folder)`,
+    options: {
+      ...rootOption,
+      url: { type: 'string' },
+      'page-id': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      'api-key': { type: 'string' },
+      'api-base': { type: 'string' },
+      timeout: { type: 'string' },
+      retries: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    },
+    positionals: 'source',
+    run: async (values, root, positionals, io) => (await import('./commands/import.js')).runImport(root, positionals, values, io),
+  },
   rules: {
     summary: 'list every rule check applies: id, severity, what it finds, the usual fix',
     usage: 'postmortem rules [--format text|json|markdown]',
@@ -202,6 +242,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       throw new UsageError('give the project folder once: either as an argument or with --root');
     }
     if (command.positionals === 'title' && positionals.length === 0) throw new UsageError('expected a title, e.g. postmortem new "Database failover"');
+    if (command.positionals === 'source' && positionals.length === 0) throw new UsageError('expected what to import from: statuspage or cstate');
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e);
     io.err(`postmortem ${name}: ${message}\nUsage: ${command.usage}\n`);
