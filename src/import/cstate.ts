@@ -252,7 +252,8 @@ function parseBody(f: IssueFile, maintenance: boolean, zone: string, notes: Note
     const track = TRACK.exec(b.text);
     const prefix = PREFIX.exec(b.text);
     if (!track) {
-      if (prefix && wordStatus(prefix[2]!, maintenance) !== undefined) notes.push({ where, message: `the update "${oneLine(prefix[2]!)}" has no {{< track >}} time; kept in the write-up` });
+      const hasText = prefix !== null && b.text.trim().length > prefix[0].trim().length;
+      if (prefix && hasText && wordStatus(prefix[2]!, maintenance) !== undefined) notes.push({ where, message: `the update "${oneLine(prefix[2]!)}" has no {{< track >}} time; kept in the write-up` });
       narrative.push(b.text);
       continue;
     }
@@ -324,7 +325,7 @@ function planIssue(f: IssueFile, site: Site, now: number, notes: Note[]): Planne
     key: `cstate:${f.rel}`,
     name: slugify(name, { max: 90, fallback: 'issue' }),
     title: clip(title ?? name, 200),
-    summary: summaryFrom([narrative.split(/\n\n/)[0] ?? '', ...entries.map((e) => e.text)], title ?? name),
+    summary: summaryFrom([...narrative.split(/\n\n/).filter((p) => !PREFIX.test(p) && !/\{\{[<%]/.test(p)), ...entries.map((e) => e.text)].map(plainText), title ?? name),
     severity,
     started,
     services: services.map((s) => (s.impact ? { key: s.key, impact: s.impact } : { key: s.key })),
@@ -391,6 +392,21 @@ function resolutionOf(f: IssueFile, started: number, entries: readonly PlannedEn
   return {};
 }
 
+/** Markdown of a summary candidate as plain words: no emphasis markers, links as their text, no shortcodes. */
+function plainText(markdown: string): string {
+  return markdown
+    .replace(/\{\{[<%][\s\S]*?[>%]\}\}/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|\*|_|`)(\S(?:[\s\S]*?\S)?)\1/g, '$2');
+}
+
+/** Notes in file order, then line order. */
+function byPlace(a: Note, b: Note): number {
+  const [fa, la] = a.where.split(/:(?=\d+$)/);
+  const [fb, lb] = b.where.split(/:(?=\d+$)/);
+  return fa! < fb! ? -1 : fa! > fb! ? 1 : Number(la ?? 0) - Number(lb ?? 0);
+}
+
 /** A cState site at `dir` → an import plan ("now": for future-dated posts). */
 export async function cstatePlan(dir: string, now: number): Promise<ImportPlan> {
   const notes: Note[] = [];
@@ -401,7 +417,7 @@ export async function cstatePlan(dir: string, now: number): Promise<ImportPlan> 
     const planned = planIssue(await readIssue(site, rel), site, now, notes);
     if (planned) incidents.push(planned);
   }
-  const plan: ImportPlan = { source: 'cState', services: site.services, incidents, notes, remarks: [], timezone: site.timezone };
+  const plan: ImportPlan = { source: 'cState', services: site.services, incidents, notes: notes.sort(byPlace), remarks: [], timezone: site.timezone };
   if (site.title) plan.title = site.title;
   return plan;
 }
