@@ -16,8 +16,8 @@ export function plainToMarkdown(text: string): string {
 
 function escapeLine(line: string): string {
   let s = line.replace(/[\\`*_[\]<>&~|]/g, (c) => `\\${c}`);
-  // Block markers at the start of a line: #, >, -, +, =, numbered items.
-  s = s.replace(/^([#>+=-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+  // Block markers at the start of a line: #, >, -, +, =, : (a table delimiter row), numbered items.
+  s = s.replace(/^([#>+=:-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
   return s;
 }
 
