@@ -9,7 +9,8 @@
  *   as `incidents/YYYY/YYYY-MM-DD-slug.md`.
  * - Bodies of 300–3,000 words (skewed towards ~1,000) with headings, lists, task lists, tables, code blocks,
  *   block quotes, links and the odd footnote, in a varying order; frontmatter with timelines and statuses,
- *   root causes, contributing factors, actions (some done, some open, a few overdue), tags and authors.
+ *   root causes, contributing factors, actions (some done, some open, a few overdue), tags and authors; impact
+ *   phases on a fifth of the incidents and links on some.
  * - Past maintenance, one maintenance in progress, a few upcoming; a few ongoing incidents.
  * - Every file is valid (`postmortem check` reports no error). The only warnings are the few overdue actions
  *   (about 1 % of incidents), which real projects have too.
@@ -575,8 +576,11 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
   let detected: number | undefined;
   let mitigated: number | undefined;
   let resolved: number | undefined;
-  const timeline: { at: number; text: string; status?: string }[] = [];
+  const timeline: { at: number; text: string; status?: string; impact?: string }[] = [];
   const svcName = main.name;
+  // Impact phases (issue 13) on a fifth of the incidents: the main service's impact changes when the cause is
+  // identified and it recovers when the fix is in, while the incident goes on.
+  const phased = !maintenance && severity !== 'notice' && rng.chance(0.2);
 
   if (maintenance) {
     const hours = rng.int(1, 4);
@@ -607,11 +611,18 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
     for (let i = 1; i <= middle; i++) {
       const at = d + Math.floor((span * i) / (middle + 1));
       const status = i === Math.ceil(middle / 2) ? 'identified' : undefined;
-      const e: { at: number; text: string; status?: string } = { at, text: rng.pick([`Investigation points at ${rng.pick(CAUSES)}.`, `Scaled \`${rng.pick(TEAMS)}\` workers from ${rng.int(4, 20)} to ${rng.int(21, 80)}.`, `Rolled back release ${rng.int(100, 999)}.${rng.int(0, 99)}.`, `Failover to the replica in ${rng.pick(REGIONS)} started.`, `Customer reports reach support; status page updated.`, `Error rate down to ${rng.int(1, 30)} %.`]) };
+      const e: { at: number; text: string; status?: string; impact?: string } = { at, text: rng.pick([`Investigation points at ${rng.pick(CAUSES)}.`, `Scaled \`${rng.pick(TEAMS)}\` workers from ${rng.int(4, 20)} to ${rng.int(21, 80)}.`, `Rolled back release ${rng.int(100, 999)}.${rng.int(0, 99)}.`, `Failover to the replica in ${rng.pick(REGIONS)} started.`, `Customer reports reach support; status page updated.`, `Error rate down to ${rng.int(1, 30)} %.`]) };
       if (status) e.status = status;
+      if (status && phased && minuteFloor(at) > minuteFloor(started) && minuteFloor(at) < minuteFloor(resolved ?? now) - MINUTE) {
+        e.impact = `{ ${main.id}: ${rng.pick(['major_outage', 'partial_outage', 'degraded_performance'])} }`;
+      }
       timeline.push(e);
     }
-    if (mitigated !== undefined) timeline.push({ at: mitigated, text: 'A fix is in place; we are monitoring the results.', status: 'monitoring' });
+    if (mitigated !== undefined) {
+      const e: { at: number; text: string; status?: string; impact?: string } = { at: mitigated, text: 'A fix is in place; we are monitoring the results.', status: 'monitoring' };
+      if (phased && minuteFloor(mitigated) > minuteFloor(started) && minuteFloor(mitigated) < minuteFloor(resolved ?? now) - MINUTE) e.impact = `{ ${main.id}: operational }`;
+      timeline.push(e);
+    }
     if (resolved !== undefined) {
       timeline.push({ at: resolved, text: `${svcName} is operating normally again.`, status: 'resolved' });
       const pm = resolved + rng.int(2, 10) * DAY;
@@ -681,6 +692,7 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
   for (const e of timeline) {
     fm.push(`  - at: ${T(e.at)}`, `    text: ${scalar(e.text)}`);
     if (e.status) fm.push(`    status: ${e.status}`);
+    if (e.impact) fm.push(`    impact: ${e.impact}`);
   }
   if (!maintenance) {
     fm.push('root_cause: |');
@@ -691,6 +703,10 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
     for (let i = rng.int(1, 5); i > 0; i--) fm.push(`  - ${scalar(text.phrase(5, 16))}`);
   }
   if (actions.length) fm.push('actions:', ...actions);
+  if (!maintenance && rng.chance(0.3)) {
+    fm.push('links:', `  - { title: ${scalar(`${svcName} dashboard`)}, url: "https://grafana.example.com/d/${main.id}?from=${started}", kind: dashboard }`);
+    if (rng.chance(0.5)) fm.push(`  - { title: INC-${rng.int(1000, 9999)}, url: "https://tracker.example.com/browse/INC-${rng.int(1000, 9999)}", kind: ticket }`);
+  }
   const tags = rng.sample(TAGS, rng.int(maintenance ? 0 : 1, 4));
   if (tags.length) fm.push(`tags: [${tags.join(', ')}]`);
   fm.push(`authors: [${rng.sample(NAMES, rng.int(1, 3)).map((n) => (n.includes("'") ? JSON.stringify(n) : n)).join(', ')}]`);
