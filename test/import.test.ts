@@ -7,6 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { spawn } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -445,6 +446,43 @@ describe('import statuspage over HTTP', () => {
       await refusing.close();
     }
     assert.ok(calls > 0);
+  });
+
+  it('Ctrl-C during a long import leaves the project as it was', async () => {
+    const all = JSON.parse(await readFile(path.join(SP, 'incidents.json'), 'utf8')).incidents;
+    const page1 = Array.from({ length: 100 }, (_, k) => ({ ...all[1], id: `c${k}`, name: `C ${k}` }));
+    const server = await serve((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      if (url.pathname.endsWith('/incidents')) {
+        if (url.searchParams.get('page') === '1') return json(res, page1);
+        return; // page 2 never comes
+      }
+      if (url.pathname.endsWith('/components') || url.pathname.endsWith('/component-groups')) return json(res, []);
+      json(res, { id: 'p', name: 'P', time_zone: 'UTC' });
+    });
+    try {
+      const project = await tempDir('sigint');
+      await writeFile(path.join(project, 'site.yaml'), 'title: Before\nservices: [{ id: a, name: A }]\n');
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'postmortem.js'), 'import', 'statuspage', '--page-id', 'p', '--api-base', `${server.url}/v1`, '--root', project], {
+        env: { ...process.env, ...env, STATUSPAGE_API_KEY: 'k' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+      await new Promise<void>((resolve) => {
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d;
+          if (stderr.includes('fetched 100 incidents (page 1)')) resolve();
+        });
+      });
+      child.kill('SIGINT');
+      const { code, signal } = await exited;
+      assert.ok(signal === 'SIGINT' || code === 130, `exit ${code} ${signal}`);
+      assert.deepEqual([...(await tree(project)).entries()], [['site.yaml', 'title: Before\nservices: [{ id: a, name: A }]\n']]);
+    } finally {
+      server.server.closeAllConnections();
+      await server.close();
+    }
   });
 
   it('a server that does not answer: the timeout, then the retries, then a clear error', async () => {
