@@ -89,6 +89,8 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'partials/uptime-bar', kind: 'partial', data: 'service: ServiceView' },
   { name: 'partials/actions-table', kind: 'partial', data: 'actions: (Action | ActionView)[], showIncident: boolean, caption: string' },
   { name: 'partials/pagination', kind: 'partial', data: 'pagination: Pagination | null' },
+  { name: 'partials/phases', kind: 'partial', data: 'rows: PhaseRow[] (h.phases(incident)), incident: IncidentView' },
+  { name: 'partials/impact-changes', kind: 'partial', data: 'changes: {id, name, impact}[] (UpdateView.changes)' },
 ];
 
 /** Page sizes: no page grows with the whole history. */
