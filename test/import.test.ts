@@ -290,6 +290,15 @@ describe('import statuspage: bad input writes nothing', () => {
 
   it('not JSON: where it stopped making sense', () => refuses({ 'incidents.json': '{\n  "incidents": [\n    { "id": "a",, }\n  ]\n}' }, /incidents\.json is not JSON at line 3, column 17: Expected double-quoted property name/));
   it('HTML where JSON belongs: says so', () => refuses({ 'incidents.json': '<!doctype html><title>Status</title>' }, /is not JSON: Unexpected token '<'.*\(it looks like HTML: is the address that of the page rather than its API\?\)/));
+  it('control characters of the input never reach the terminal', async () => {
+    const project = await tempDir('ctl');
+    const src = await tempDir('ctl-src');
+    await writeFile(path.join(src, 'i.json'), '\u001b[31m{not json');
+    const r = await run(['import', 'statuspage', path.join(src, 'i.json'), '--root', project]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /is not JSON/);
+    assert.doesNotMatch(r.stderr, /\u001b/);
+  });
   it('the wrong shape', () => refuses({ 'x.json': '{"foo": 1}' }, /x\.json: expected a Statuspage API document with incidents, scheduled_maintenances, components or page; found an object with foo/));
   it('a missing field, by its path', () => refuses({ 'incidents.json': JSON.stringify({ incidents: [{ id: 'a', name: 'A', status: 'resolved', created_at: '2024-01-01T00:00:00Z' }] }) }, /incidents\.json: incidents: \[0\]\.incident_updates: expected array, received undefined; found nothing/));
   it('a timestamp that is not one', () => refuses({ 'incidents.json': JSON.stringify({ incidents: [{ id: 'a', name: 'A', status: 'resolved', created_at: 'yesterday', incident_updates: [] }] }) }, /incidents: \[0\]\.created_at: expected an ISO 8601 timestamp; found "yesterday"/));
@@ -309,8 +318,9 @@ describe('import statuspage: bad input writes nothing', () => {
       [['import', 'statuspage', 'a.json', '--url', 'https://x.example'], /give one source/],
       [['import', 'statuspage', '--page-id', 'abc', '--api-key', 'sekrit-value'], /never from the command line/],
       [['import', 'statuspage', '--page-id', 'abc'], /needs an API key in the environment variable STATUSPAGE_API_KEY/],
+      [['import', 'statuspage', '--page-id', 'abc', '--api-base', 'http://api.example.com/v1'], /is not https: the API key would travel unencrypted/],
     ] as const) {
-      const r = await run([...args, '--root', project], { STATUSPAGE_API_KEY: undefined });
+      const r = await run([...args, '--root', project], { STATUSPAGE_API_KEY: (args as readonly string[]).includes('--api-base') ? 'k' : undefined });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr + r.stdout, /sekrit-value/);

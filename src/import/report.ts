@@ -18,7 +18,7 @@ const WHY: Record<string, string> = {
 };
 
 /** Control characters of the input never reach the terminal. */
-function safe(s: string): string {
+export function safe(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
 }
 

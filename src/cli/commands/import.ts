@@ -21,6 +21,7 @@ import {
   readPublicApi,
   stage,
   statuspagePlan,
+  terminalSafe,
   type FetchOptions,
   type ImportPlan,
 } from '../../import/index.js';
@@ -33,7 +34,7 @@ export async function runImport(root: string, args: readonly string[], values: V
   const [kind, ...inputs] = args;
   if (values['api-key'] !== undefined) throw new ProjectError(`the API key is read from an environment variable (${DEFAULT_KEY_ENV}, or the one --api-key-env names), never from the command line, where it would be kept in the shell's history`);
   const now = buildTime(io.env);
-  const progress = (s: string) => io.err(`postmortem import: ${s}\n`);
+  const progress = (s: string) => io.err(`postmortem import: ${terminalSafe(s)}\n`);
   let plan: ImportPlan;
   try {
     if (kind === 'statuspage') plan = statuspagePlan(await readStatuspage(inputs, values, io, progress), now);
@@ -43,7 +44,7 @@ export async function runImport(root: string, args: readonly string[], values: V
     } else throw new ProjectError(`expected what to import from: statuspage or cstate; found ${kind === undefined ? 'nothing' : `"${kind}"`}`);
   } catch (e) {
     if (e instanceof FetchError) {
-      io.err(`postmortem import: ${e.message}\nNothing was written.\n`);
+      io.err(`postmortem import: ${terminalSafe(e.message)}\nNothing was written.\n`);
       return 1;
     }
     throw e;
@@ -61,7 +62,7 @@ export async function runImport(root: string, args: readonly string[], values: V
     }
     if (e instanceof ImportError) {
       if (e.diagnostics.length) io.err(formatReport({ diagnostics: e.diagnostics, sources: e.sources, fileCount: e.sources.size }, 'text', io.color));
-      io.err(`postmortem import: ${e.message}\n`);
+      io.err(`postmortem import: ${terminalSafe(e.message)}\n`);
       return 1;
     }
     throw e;
@@ -100,6 +101,15 @@ async function readStatuspage(inputs: readonly string[], values: Values, io: Io,
     if (!key) throw new ProjectError(`the management API needs an API key in the environment variable ${envName} (Statuspage: your avatar → API info); it is not set`);
     const base = typeof values['api-base'] === 'string' ? values['api-base'] : DEFAULT_API_BASE;
     if (!/^https?:\/\/\S+$/i.test(base)) throw new ProjectError(`--api-base must be an http(s) address; found "${base}"`);
+    let host: string;
+    try {
+      host = new URL(base).hostname;
+    } catch {
+      throw new ProjectError(`--api-base must be an http(s) address; found "${base}"`);
+    }
+    if (base.toLowerCase().startsWith('http:') && !['127.0.0.1', 'localhost', '[::1]'].includes(host)) {
+      throw new ProjectError(`--api-base ${base} is not https: the API key would travel unencrypted; use an https address`);
+    }
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(pageId)) throw new ProjectError(`--page-id must be a Statuspage page id (letters and digits); found "${pageId}"`);
     return readManagementApi(base, pageId, key, opts, progress);
   }
