@@ -581,6 +581,8 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
   // Impact phases (issue 13) on a fifth of the incidents: the main service's impact changes when the cause is
   // identified and it recovers when the fix is in, while the incident goes on.
   const phased = !maintenance && severity !== 'notice' && rng.chance(0.2);
+  // Two changes of one service in the same minute would contradict each other (impact-conflict).
+  const phaseMinutes = new Set<number>();
 
   if (maintenance) {
     const hours = rng.int(1, 4);
@@ -614,13 +616,14 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
       const e: { at: number; text: string; status?: string; impact?: string } = { at, text: rng.pick([`Investigation points at ${rng.pick(CAUSES)}.`, `Scaled \`${rng.pick(TEAMS)}\` workers from ${rng.int(4, 20)} to ${rng.int(21, 80)}.`, `Rolled back release ${rng.int(100, 999)}.${rng.int(0, 99)}.`, `Failover to the replica in ${rng.pick(REGIONS)} started.`, `Customer reports reach support; status page updated.`, `Error rate down to ${rng.int(1, 30)} %.`]) };
       if (status) e.status = status;
       if (status && phased && minuteFloor(at) > minuteFloor(started) && minuteFloor(at) < minuteFloor(resolved ?? now) - MINUTE) {
+        phaseMinutes.add(minuteFloor(at));
         e.impact = `{ ${main.id}: ${rng.pick(['major_outage', 'partial_outage', 'degraded_performance'])} }`;
       }
       timeline.push(e);
     }
     if (mitigated !== undefined) {
       const e: { at: number; text: string; status?: string; impact?: string } = { at: mitigated, text: 'A fix is in place; we are monitoring the results.', status: 'monitoring' };
-      if (phased && minuteFloor(mitigated) > minuteFloor(started) && minuteFloor(mitigated) < minuteFloor(resolved ?? now) - MINUTE) e.impact = `{ ${main.id}: operational }`;
+      if (phased && !phaseMinutes.has(minuteFloor(mitigated)) && minuteFloor(mitigated) > minuteFloor(started) && minuteFloor(mitigated) < minuteFloor(resolved ?? now) - MINUTE) e.impact = `{ ${main.id}: operational }`;
       timeline.push(e);
     }
     if (resolved !== undefined) {
