@@ -16,6 +16,7 @@ import { readServices } from './services.js';
 import { readTimeline } from './timeline.js';
 import { readActions } from './actions.js';
 import { checkWhole } from './warnings.js';
+import { checkPlaceholders } from './placeholders.js';
 
 /** Validate one parsed document. Returns the incident when it has no error. */
 export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[] } {
@@ -75,6 +76,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const timeline = readTimeline(c, times);
   const actions = readActions(c);
   checkWhole(c, times);
+  checkPlaceholders(c);
   const incident: Incident = {
     id: idFromPath(doc.file),
     file: doc.file,
