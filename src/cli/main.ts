@@ -104,17 +104,43 @@ Options:
   },
   new: {
     summary: 'write a new incident file from the template',
-    usage: 'postmortem new <title> [--severity S] [--services a,b] [--started TIME] [--draft] [--root DIR]',
-    help: `Writes incidents/YYYY-MM-DD-<slug-of-title>.md from templates/incident.md: valid as written, with
-short hints for every optional key. Refuses to overwrite a file. Prints the path it wrote.
+    usage: 'postmortem new <title> [--severity S | --maintenance] [--services a,b] [--started T] [--detected T] [--mitigated T] [--resolved T] [--summary TEXT] [--slug S | --id ID] [--draft] [--root DIR]',
+    help: `Writes incidents/YYYY-MM-DD-<slug-of-title>.md from templates/incident.md (planned work:
+templates/maintenance.md): valid as written, with short hints for every optional key. The date is the
+UTC day of the start, the day its page shows. Refuses to overwrite a file. Prints the path it wrote, then
+what is left to write: \`check\` warns about the template's placeholders (template-placeholder) until
+they are replaced. A bad value is reported as the option it came from, and nothing is written.
 
 Options:
   --severity S      critical, major, minor (default), notice or maintenance
+  --maintenance     planned work: severity maintenance, the maintenance template
   --services a,b    affected service ids from site.yaml (default: the first service)
-  --started TIME    when impact began (default: now); its date names the file
+  --started TIME    when impact began, or the scheduled start (default: now)
+  --detected TIME   when the team learned of it
+  --mitigated TIME  when impact stopped growing or was worked around
+  --resolved TIME   when impact ended (maintenance: the scheduled end): a backfilled incident
+  --summary TEXT    the one paragraph readers see (default: a placeholder to replace)
+  --slug SLUG       the file name after the date (default: from the title)
+  --id ID           the whole file name without .md, e.g. 2018-10-21-database-failover
   --draft           mark the incident as a draft
-  --root DIR        the project folder holding site.yaml (default: the current folder)`,
-    options: { ...rootOption, severity: { type: 'string' }, services: { type: 'string' }, started: { type: 'string' }, draft: { type: 'boolean' } },
+  --root DIR        the project folder holding site.yaml (default: the current folder)
+
+TIME: 2024-05-29T16:21:00Z, 2024-05-29T16:21:00-04:00, or a local time (2024-05-29 16:21) in the
+site's time zone.`,
+    options: {
+      ...rootOption,
+      severity: { type: 'string' },
+      maintenance: { type: 'boolean' },
+      services: { type: 'string' },
+      started: { type: 'string' },
+      detected: { type: 'string' },
+      mitigated: { type: 'string' },
+      resolved: { type: 'string' },
+      summary: { type: 'string' },
+      slug: { type: 'string' },
+      id: { type: 'string' },
+      draft: { type: 'boolean' },
+    },
     positionals: 'title',
     run: async (values, root, positionals, io) => (await import('./commands/new.js')).runNew(root, positionals.join(' '), values, io),
   },
