@@ -34,7 +34,7 @@ const rootOption = { root: { type: 'string' as const } };
 const COMMANDS: Record<string, Command> = {
   check: {
     summary: 'validate site.yaml and every incident file',
-    usage: 'postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--root DIR]',
+    usage: 'postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--changed-since REF] [--root DIR]',
     help: `Validates site.yaml and every file under incidents/ against the incident format, and prints every
 problem of every file in one run, sorted by file and line.
 
@@ -43,13 +43,20 @@ Options:
                     (workflow commands that annotate a pull request)
   --strict          treat warnings as errors (exit 1 on any warning)
   --drafts          also count drafts as published (drafts are always checked)
+  --changed-since REF
+                    judge a branch by what it changed (a pull request: REF is its base, e.g.
+                    origin/main): report the files changed since the merge base of REF and HEAD
+                    (committed or not, untracked included) and every error anywhere; warnings
+                    in files the branch did not change are left out, even with --strict.
+                    Needs git and REF's history (exit 2 with what to fetch when missing)
   --file-timeout S  seconds one file may take (default 10); a slower one is reported as
                     file-too-slow and the others are still checked
   --root DIR        the project folder holding site.yaml (default: the current folder)
 
-Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse or no readable site.yaml.
+Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse, no readable site.yaml,
+or a --changed-since that git cannot answer.
 Every rule it applies, with its severity and usual fix: postmortem rules.`,
-    options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
+    options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, 'file-timeout': { type: 'string' }, 'changed-since': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/check.js')).runCheck(root, values, io),
   },
