@@ -32,6 +32,29 @@ interface Command {
 const rootOption = { root: { type: 'string' as const } };
 
 const COMMANDS: Record<string, Command> = {
+  init: {
+    summary: 'start a new status site: site.yaml, an example, schemas, the GitHub workflow',
+    usage: 'postmortem init [dir] [--title TITLE] [--base-url URL] [--timezone ZONE] [--yes]',
+    help: `Starts a status site in dir (default: the current folder; created if missing): site.yaml with two
+example services, incidents/ with an example postmortem (a draft: checked, shown by dev, never
+published), schema/ for editors, .github/workflows/status.yml (checks pull requests, publishes to
+GitHub Pages), .gitignore entries, and the package in package.json's devDependencies when there is
+a package.json. Refuses to overwrite anything: if a file it would write exists, it writes nothing.
+The result passes \`check --strict\` and \`build\` as written.
+
+On a terminal it asks for the title and the address; --yes, the options, or a stdin that is not a
+terminal (CI) take the answers without asking.
+
+Options:
+  --title TITLE     the site's title (default: from the folder name, e.g. "Acme Status")
+  --base-url URL    its public address (default: the GitHub Pages address of the git remote
+                    origin, if on GitHub; "" for none)
+  --timezone ZONE   the zone local times in incidents are read in (default UTC)
+  --yes, -y         ask nothing: take the defaults for what the options do not give`,
+    options: { ...rootOption, title: { type: 'string' }, 'base-url': { type: 'string' }, timezone: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+    positionals: 'root',
+    run: async (values, root, _p, io) => (await import('./commands/init.js')).runInit(root, values, io),
+  },
   check: {
     summary: 'validate site.yaml and every incident file',
     usage: 'postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--changed-since REF] [--root DIR]',

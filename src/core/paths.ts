@@ -25,3 +25,16 @@ export function packageVersion(): string {
   }
   return pkgVersion;
 }
+
+let pkgName: string | undefined;
+/** The package's name on the registry (from package.json), for what `init` writes: its dev dependency, the Action's path. */
+export function packageName(): string {
+  if (pkgName === undefined) {
+    try {
+      pkgName = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: string }).name ?? 'postmortem-status';
+    } catch {
+      pkgName = 'postmortem-status';
+    }
+  }
+  return pkgName;
+}
