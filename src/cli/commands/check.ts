@@ -5,7 +5,7 @@ import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { plural } from '../../core/text.js';
-import { changedSince, CONFIG_FILE, type BranchChanges } from '../../source/index.js';
+import { changedSince, CONFIG_FILE, INCIDENTS_DIR, type BranchChanges } from '../../source/index.js';
 import { judgeByChanges, loadProject } from '../../project/index.js';
 import { parseFileTimeout, parseFormat, type Values } from '../options.js';
 
@@ -33,7 +33,9 @@ export async function runCheck(root: string, values: Values, io: Io): Promise<nu
 
 /** What `--changed-since` judged, on stderr: the report on stdout keeps its documented shape in every format. */
 function scopeNote(changes: BranchChanges, hidden: number): string {
-  const changed = plural(changes.files.size, 'file');
+  // Counted among the files check reads: an untracked node_modules/ (no .gitignore) is not the branch's change.
+  const inputs = [...changes.files].filter((f) => f === CONFIG_FILE || f.startsWith(`${INCIDENTS_DIR}/`)).length;
+  const changed = plural(inputs, 'file');
   const left = hidden > 0 ? `; ${plural(hidden, 'warning')} in files the branch did not change ${hidden === 1 ? 'is' : 'are'} not shown (run check without --changed-since to see ${hidden === 1 ? 'it' : 'them'})` : '';
   return `Judged by the changes since ${changes.ref} (merge base ${changes.base.slice(0, 12)}, ${changed} changed): their diagnostics and every error${left}.`;
 }
