@@ -12,7 +12,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { main, type Io } from '../src/cli/main.js';
-import { defaultTitle, githubPagesUrl, packageJsonWith } from '../src/scaffold/index.js';
+import { defaultTitle, githubPagesUrl, packageJsonWith, workflowYaml } from '../src/scaffold/index.js';
+import { REPO_ROOT } from './helpers/cli.js';
 import { packageName, packageVersion } from '../src/core/index.js';
 
 const NOW = Date.parse('2026-03-15T09:00:00Z');
@@ -223,6 +224,12 @@ describe('postmortem init', () => {
     const r = await run(['init', 'file', '--yes'], dir);
     assert.equal(r.code, 2);
     assert.match(r.err, /file exists and is not a folder/);
+  });
+
+  it("is the workflow the README's Deployment section shows", async () => {
+    const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const shown = /<!-- workflow:begin -->\n```yaml\n([\s\S]*?)```\n<!-- workflow:end -->/.exec(readme)?.[1];
+    assert.equal(shown, workflowYaml({ branch: 'main', packageName: packageName() }), 'regenerate the README block from workflowYaml()');
   });
 
   it('derives its defaults: a title from the folder, the Pages address from a GitHub remote', () => {
