@@ -6,12 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { BIN, FIXED_NOW_SECONDS, REPO_ROOT, SITE_YAML, VALID_INCIDENT } from './helpers/cli.js';
+import { commitFiles, EARLY_INCIDENT as EARLY, git, GIT_ENV, newRepository, OVERDUE_INCIDENT as OVERDUE } from './helpers/git.js';
 
 interface Step {
   id?: string;
@@ -26,18 +27,6 @@ interface Action {
   inputs: Record<string, { default?: string }>;
   outputs: Record<string, { value: string }>;
   runs: { using: string; steps: Step[] };
-}
-
-const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
-
-function git(cwd: string, ...args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-  } catch (e) {
-    const err = e as { code?: string; stderr?: string };
-    if (err.code === 'ENOENT') throw new Error('these tests need git on PATH (apt-get install git)');
-    throw new Error(`git ${args.join(' ')}: ${err.stderr ?? String(e)}`);
-  }
 }
 
 interface Context {
@@ -136,10 +125,6 @@ async function runAction(workspace: string, inputs: Record<string, string>, even
   return out;
 }
 
-/** At the fixed "now": an overdue action and a long-ongoing incident, warnings of the date alone. */
-const OVERDUE = VALID_INCIDENT.replace('root_cause: A bad deploy.', 'root_cause: A bad deploy.\nactions:\n  - title: Add a canary\n    status: open\n    due: 2024-06-01');
-const EARLY = VALID_INCIDENT.replace('detected: 2024-05-01T10:05:00Z', 'detected: 2024-05-01T09:55:00Z');
-
 describe('the GitHub Action', () => {
   let work: string;
   let origin: string;
@@ -161,9 +146,7 @@ describe('the GitHub Action', () => {
   /** A pull request adding `files` on top of main, and GitHub's merge commit of it into main. */
   const pullRequest = async (branch: string, files: Record<string, string>) => {
     git(origin, 'checkout', '--quiet', '-b', branch, 'main');
-    for (const [f, text] of Object.entries(files)) await writeFile(path.join(origin, f), text);
-    git(origin, 'add', '.');
-    git(origin, 'commit', '--quiet', '-m', branch);
+    await commitFiles(origin, files, branch);
     git(origin, 'checkout', '--quiet', '-b', `${branch}-merge`, 'main');
     git(origin, 'merge', '--quiet', '--no-ff', '-m', `Merge ${branch} into main`, branch);
     const merge = git(origin, 'rev-parse', 'HEAD');
@@ -174,14 +157,9 @@ describe('the GitHub Action', () => {
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'postmortem-action-'));
     origin = path.join(work, 'origin');
-    await mkdir(path.join(origin, 'incidents'), { recursive: true });
-    await writeFile(path.join(origin, 'site.yaml'), SITE_YAML);
-    await writeFile(path.join(origin, 'incidents/2024-05-01-overdue.md'), OVERDUE);
-    git(origin, 'init', '--quiet', '--initial-branch=main');
-    git(origin, 'add', '.');
-    git(origin, 'commit', '--quiet', '-m', 'history');
-    // Enough history on main that the base fetched at depth 50 does not reach the pull request's first parent.
-    for (let i = 0; i < 3; i++) git(origin, 'commit', '--quiet', '--allow-empty', '-m', `main ${i}`);
+    await newRepository(origin, { 'site.yaml': SITE_YAML, 'incidents/2024-05-01-overdue.md': OVERDUE });
+    // History on main after the start: the pull request's merge commit is more than one commit from it.
+    for (let i = 0; i < 3; i++) await commitFiles(origin, {}, `main ${i}`);
   });
   after(async () => {
     await rm(work, { recursive: true, force: true });
@@ -243,11 +221,7 @@ describe('the GitHub Action', () => {
 
   it('a project in a sub-folder, with the package installed at the repository root', async () => {
     git(origin, 'checkout', '--quiet', '-b', 'mono', 'main');
-    await mkdir(path.join(origin, 'status/incidents'), { recursive: true });
-    await writeFile(path.join(origin, 'status/site.yaml'), SITE_YAML);
-    await writeFile(path.join(origin, 'status/incidents/2024-05-01-x.md'), VALID_INCIDENT);
-    git(origin, 'add', '.');
-    git(origin, 'commit', '--quiet', '-m', 'mono');
+    await commitFiles(origin, { 'status/site.yaml': SITE_YAML, 'status/incidents/2024-05-01-x.md': VALID_INCIDENT }, 'mono');
     const ws = await checkout('mono', git(origin, 'rev-parse', 'HEAD'));
     git(origin, 'checkout', '--quiet', 'main');
     await install(ws);

@@ -6,31 +6,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli, SITE_YAML, VALID_INCIDENT, type RunResult } from './helpers/cli.js';
+import { commitFiles, EARLY_INCIDENT as EARLY, git, newRepository, OVERDUE_INCIDENT as OVERDUE } from './helpers/git.js';
 
-/** git, isolated from the machine's configuration. */
-const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 't@example.com' };
-
-function git(cwd: string, ...args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd, env: GIT_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    const err = e as { code?: string; stderr?: string };
-    if (err.code === 'ENOENT') throw new Error('these tests need git on PATH (apt-get install git)');
-    throw new Error(`git ${args.join(' ')} failed in ${cwd}: ${err.stderr ?? String(e)}`);
-  }
-}
-
-/** At the fixed "now" of runCli (2025-01-01): an open action due in 2024 is overdue. */
-const OVERDUE = VALID_INCIDENT.replace('root_cause: A bad deploy.', 'root_cause: A bad deploy.\nactions:\n  - title: Add a canary\n    status: open\n    due: 2024-06-01');
 /** Ongoing since 2024-10-01: more than 30 days at the fixed now. */
 const ONGOING = VALID_INCIDENT.replace(/^resolved: .*\n/m, '').replace(/^mitigated: .*\n/m, '').replace('2024-05-01T10:00:00Z', '2024-10-01T10:00:00Z').replace('2024-05-01T10:05:00Z', '2024-10-01T10:05:00Z');
-/** A warning of the branch's own making: detected before started. */
-const EARLY = VALID_INCIDENT.replace('detected: 2024-05-01T10:05:00Z', 'detected: 2024-05-01T09:55:00Z');
 
 const check = (dir: string, ...args: string[]) => runCli(['check', dir, '--format', 'json', ...args]);
 function rules(r: RunResult): [string, string][] {
@@ -43,24 +26,13 @@ describe('check --changed-since', () => {
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'postmortem-git-'));
     repo = path.join(work, 'repo');
-    await mkdir(path.join(repo, 'incidents'), { recursive: true });
-    await writeFile(path.join(repo, 'site.yaml'), SITE_YAML);
-    await writeFile(path.join(repo, 'incidents/2024-05-01-overdue.md'), OVERDUE);
-    await writeFile(path.join(repo, 'incidents/2024-10-01-ongoing.md'), ONGOING);
-    git(repo, 'init', '--quiet', '--initial-branch=main');
-    git(repo, 'add', '.');
-    git(repo, 'commit', '--quiet', '-m', 'history with date-only warnings');
+    await newRepository(repo, { 'site.yaml': SITE_YAML, 'incidents/2024-05-01-overdue.md': OVERDUE, 'incidents/2024-10-01-ongoing.md': ONGOING });
     git(repo, 'checkout', '--quiet', '-b', 'feature');
-    await writeFile(path.join(repo, 'incidents/2024-05-02-new.md'), VALID_INCIDENT.replace('API errors', 'New one'));
-    git(repo, 'add', '.');
-    git(repo, 'commit', '--quiet', '-m', 'a new postmortem');
+    await commitFiles(repo, { 'incidents/2024-05-02-new.md': VALID_INCIDENT.replace('API errors', 'New one') }, 'a new postmortem');
     // main moves on after the branch left it, with a warning of its own and an edit of an old file: not the
     // branch's doing (a diff against main's tip instead of the merge base would count both).
     git(repo, 'checkout', '--quiet', 'main');
-    await writeFile(path.join(repo, 'incidents/2024-05-03-on-main.md'), EARLY);
-    await writeFile(path.join(repo, 'incidents/2024-10-01-ongoing.md'), `${ONGOING}\nEdited on main.\n`);
-    git(repo, 'add', '.');
-    git(repo, 'commit', '--quiet', '-m', 'meanwhile on main');
+    await commitFiles(repo, { 'incidents/2024-05-03-on-main.md': EARLY, 'incidents/2024-10-01-ongoing.md': `${ONGOING}\nEdited on main.\n` }, 'meanwhile on main');
     git(repo, 'checkout', '--quiet', 'feature');
   });
   after(async () => {
@@ -75,7 +47,7 @@ describe('check --changed-since', () => {
     const judged = await check(repo, '--strict', '--changed-since', 'main');
     assert.equal(judged.code, 0, judged.stdout + judged.stderr);
     assert.deepEqual(JSON.parse(judged.stdout), { diagnostics: [], errors: 0, warnings: 0 });
-    const base = git(repo, 'merge-base', 'main', 'HEAD').trim();
+    const base = git(repo, 'merge-base', 'main', 'HEAD');
     assert.equal(
       judged.stderr,
       `Judged by the changes since main (merge base ${base.slice(0, 12)}, 1 file changed): their diagnostics and every error; 2 warnings in files the branch did not change are not shown (run check without --changed-since to see them).\n`,
@@ -125,18 +97,9 @@ describe('check --changed-since', () => {
 
   it('a project in a sub-folder of the repository: paths relative to it, the rest of the repository ignored', async () => {
     const mono = path.join(work, 'mono');
-    await mkdir(path.join(mono, 'status/incidents'), { recursive: true });
-    await writeFile(path.join(mono, 'README.md'), 'other code\n');
-    await writeFile(path.join(mono, 'status/site.yaml'), SITE_YAML);
-    await writeFile(path.join(mono, 'status/incidents/2024-05-01-overdue.md'), OVERDUE);
-    git(mono, 'init', '--quiet', '--initial-branch=main');
-    git(mono, 'add', '.');
-    git(mono, 'commit', '--quiet', '-m', 'start');
+    await newRepository(mono, { 'README.md': 'other code\n', 'status/site.yaml': SITE_YAML, 'status/incidents/2024-05-01-overdue.md': OVERDUE });
     git(mono, 'checkout', '--quiet', '-b', 'pr');
-    await writeFile(path.join(mono, 'README.md'), 'changed\n');
-    await writeFile(path.join(mono, 'status/incidents/2024-05-02-early.md'), EARLY);
-    git(mono, 'add', '.');
-    git(mono, 'commit', '--quiet', '-m', 'pr');
+    await commitFiles(mono, { 'README.md': 'changed\n', 'status/incidents/2024-05-02-early.md': EARLY }, 'pr');
     const r = await runCli(['check', '--format', 'json', '--changed-since', 'main'], { cwd: path.join(mono, 'status') });
     assert.deepEqual(rules(r), [['incidents/2024-05-02-early.md', 'detected-before-started']]);
     assert.match(r.stderr, /1 file changed/, 'README.md, outside the project, is not counted');
@@ -201,8 +164,7 @@ describe('check --changed-since', () => {
   it('a rename committed on a branch is judged as the branch\'s change', async () => {
     git(repo, 'checkout', '--quiet', '-b', 'rename');
     await rename(path.join(repo, 'incidents/2024-10-01-ongoing.md'), path.join(repo, 'incidents/2024-10-01-still-ongoing.md'));
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '--quiet', '-m', 'rename');
+    await commitFiles(repo, {}, 'rename');
     try {
       const r = await check(repo, '--changed-since', 'main');
       assert.deepEqual(rules(r), [['incidents/2024-10-01-still-ongoing.md', 'long-ongoing']]);

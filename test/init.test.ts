@@ -5,7 +5,6 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,11 +13,11 @@ import { parse as parseYaml } from 'yaml';
 import { main, type Io } from '../src/cli/main.js';
 import { defaultTitle, githubPagesUrl, packageJsonWith, workflowYaml } from '../src/scaffold/index.js';
 import { REPO_ROOT } from './helpers/cli.js';
+import { git } from './helpers/git.js';
 import { packageName, packageVersion } from '../src/core/index.js';
 
 const NOW = Date.parse('2026-03-15T09:00:00Z');
 const EPOCH = String(NOW / 1000);
-const GIT_ENV = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
 async function run(argv: string[], cwd: string, opts: { epoch?: string; stdin?: Io['stdin'] } = {}) {
   let out = '';
@@ -97,8 +96,8 @@ describe('postmortem init', () => {
 
   it('writes a workflow that checks pull requests with the Action of the installed package and publishes the branch', async () => {
     const dir = await folder('ops');
-    execFileSync('git', ['init', '--quiet', '--initial-branch=trunk'], { cwd: dir, env: GIT_ENV });
-    execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/Acme/ops-status.git'], { cwd: dir, env: GIT_ENV });
+    git(dir, 'init', '--quiet', '--initial-branch=trunk');
+    git(dir, 'remote', 'add', 'origin', 'https://github.com/Acme/ops-status.git');
     const r = await run(['init', '-y', '--timezone', 'Europe/Paris'], dir);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^Created a status site in \.: Ops Status, https:\/\/acme\.github\.io\/ops-status\/\n/, 'the GitHub Pages address of origin');
@@ -197,7 +196,7 @@ describe('postmortem init', () => {
 
   it('inside a sub-folder of a git repository: says where GitHub looks for workflows', async () => {
     const repo = await folder('repo');
-    execFileSync('git', ['init', '--quiet'], { cwd: repo, env: GIT_ENV });
+    git(repo, 'init', '--quiet');
     await mkdir(path.join(repo, 'status'));
     const r = await run(['init', '--yes'], path.join(repo, 'status'));
     assert.equal(r.code, 0, r.err);
