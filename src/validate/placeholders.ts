@@ -78,6 +78,8 @@ interface OpenSection extends HintOnlySection {
  */
 export function hintOnlySections(body: string): HintOnlySection[] {
   const found: HintOnlySection[] = [];
+  // Most bodies hold no comment at all: one native search instead of a scan of every line.
+  if (!body.includes('<!--')) return found;
   let open: OpenSection | null = null;
   let inComment = false;
   let fence: string | null = null;
