@@ -34,7 +34,7 @@ const rootOption = { root: { type: 'string' as const } };
 const COMMANDS: Record<string, Command> = {
   init: {
     summary: 'start a new status site: site.yaml, an example, schemas, the GitHub workflow',
-    usage: 'postmortem init [dir] [--title TITLE] [--base-url URL] [--timezone ZONE] [--yes]',
+    usage: 'postmortem init [dir] [--title TITLE] [--base-url URL] [--timezone ZONE] [--yes] [--root DIR]',
     help: `Starts a status site in dir (default: the current folder; created if missing): site.yaml with two
 example services, incidents/ with an example postmortem (a draft: checked, shown by dev, never
 published), schema/ for editors, .github/workflows/status.yml (checks pull requests, publishes to
@@ -50,7 +50,8 @@ Options:
   --base-url URL    its public address (default: the GitHub Pages address of the git remote
                     origin, if on GitHub; "" for none)
   --timezone ZONE   the zone local times in incidents are read in (default UTC)
-  --yes, -y         ask nothing: take the defaults for what the options do not give`,
+  --yes, -y         ask nothing: take the defaults for what the options do not give
+  --root DIR        the folder to start the site in, as dir (default: the current folder)`,
     options: { ...rootOption, title: { type: 'string' }, 'base-url': { type: 'string' }, timezone: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/init.js')).runInit(root, values, io),

@@ -27,16 +27,22 @@ export const VALUE_PLACEHOLDER = '…';
 
 const SENTENCES = [SUMMARY_PLACEHOLDER, MAINTENANCE_SUMMARY_PLACEHOLDER, ROOT_CAUSE_PLACEHOLDER];
 
+/** The frontmatter keys that hold an author's text (an unknown key is already an error, and is not walked). */
+const TEXT_KEYS = ['title', 'summary', 'root_cause', 'contributing_factors', 'timeline', 'actions', 'authors'] as const;
+
 export function checkPlaceholders(c: Checker): void {
   if (!c.published) return;
-  for (const [path, value] of strings(c.raw, [])) {
-    const sentence = SENTENCES.find((s) => value.includes(s));
-    const where = pathName(path);
-    if (sentence !== undefined) {
-      c.flag(path, Rule.TemplatePlaceholder, `${where} still holds the template's placeholder "${sentence.slice(0, 40)}…"; readers would see it on the site and in the feeds`, `replace it with your own text`);
-    } else if (value.trim() === VALUE_PLACEHOLDER) {
-      c.flag(path, Rule.TemplatePlaceholder, `${where} is the template's placeholder "${VALUE_PLACEHOLDER}"`, 'write the value, or delete the line');
-    }
+  const raw = c.raw as Record<string, unknown>;
+  for (const key of TEXT_KEYS) {
+    eachString(raw[key], [key], (path, value) => {
+      const sentence = SENTENCES.find((s) => value.includes(s));
+      const where = pathName(path);
+      if (sentence !== undefined) {
+        c.flag(path, Rule.TemplatePlaceholder, `${where} still holds the template's placeholder "${sentence.slice(0, 40)}…"; readers would see it on the site and in the feeds`, 'replace it with your own text');
+      } else if (value.trim() === VALUE_PLACEHOLDER) {
+        c.flag(path, Rule.TemplatePlaceholder, `${where} is the template's placeholder "${VALUE_PLACEHOLDER}"`, 'write the value, or delete the line');
+      }
+    });
   }
   for (const section of hintOnlySections(c.doc.body)) {
     const start = c.doc.bodyOffset + section.offset;
@@ -50,11 +56,23 @@ export function checkPlaceholders(c: Checker): void {
   }
 }
 
-/** Every string of the frontmatter values, with its path. */
-function* strings(value: unknown, path: FramePath): Generator<[FramePath, string]> {
-  if (typeof value === 'string') yield [path, value];
-  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, i]);
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+/** Every string inside a value, with its path (one mutable path, never copied: long lists stay cheap). */
+function eachString(value: unknown, path: PropertyKey[], visit: (path: FramePath, s: string) => void): void {
+  if (typeof value === 'string') visit(path, value);
+  else if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (value[i] === null || typeof value[i] !== 'object' && typeof value[i] !== 'string') continue;
+      path.push(i);
+      eachString(value[i], path, visit);
+      path.pop();
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const k of Object.keys(value)) {
+      path.push(k);
+      eachString((value as Record<string, unknown>)[k], path, visit);
+      path.pop();
+    }
+  }
 }
 
 export interface HintOnlySection {
