@@ -719,7 +719,7 @@ describe('--help and --version', () => {
   before(async () => {
     version = (JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   });
-  const COMMANDS = ['check', 'build', 'dev', 'new', 'schema'];
+  const COMMANDS = ['check', 'build', 'dev', 'new', 'schema', 'init'];
 
   it('postmortem --help / -h / help lists every command; no command prints it and exits 2', async () => {
     const [help, h, word, none] = await runMany([['--help'], ['-h'], ['help'], []]);
@@ -754,8 +754,8 @@ describe('--help and --version', () => {
 
   it('postmortem check --help documents the formats, --strict, --drafts and the exit codes', async () => {
     const r = await runCli(['check', '--help']);
-    assert.ok(r.stdout.startsWith('Usage: postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--root DIR]\n'));
-    for (const word of ['--format', 'text', 'json', 'github', '--strict', '--drafts', '--root', 'Exit status: 0', '1 errors', '2 misuse']) assert.ok(r.stdout.includes(word), word);
+    assert.ok(r.stdout.startsWith('Usage: postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--changed-since REF] [--root DIR]\n'));
+    for (const word of ['--format', 'text', 'json', 'github', '--strict', '--drafts', '--changed-since', '--root', 'Exit status: 0', '1 errors', '2 misuse']) assert.ok(r.stdout.includes(word), word);
   });
 
   it('postmortem <command> --version prints the version, for every command', async () => {

@@ -32,9 +32,33 @@ interface Command {
 const rootOption = { root: { type: 'string' as const } };
 
 const COMMANDS: Record<string, Command> = {
+  init: {
+    summary: 'start a new status site: site.yaml, an example, schemas, the GitHub workflow',
+    usage: 'postmortem init [dir] [--title TITLE] [--base-url URL] [--timezone ZONE] [--yes] [--root DIR]',
+    help: `Starts a status site in dir (default: the current folder; created if missing): site.yaml with two
+example services, incidents/ with an example postmortem (a draft: checked, shown by dev, never
+published), schema/ for editors, .github/workflows/status.yml (checks pull requests, publishes to
+GitHub Pages), .gitignore entries, and the package in package.json's devDependencies when there is
+a package.json. Refuses to overwrite anything: if a file it would write exists, it writes nothing.
+The result passes \`check --strict\` and \`build\` as written.
+
+On a terminal it asks for the title and the address; --yes, the options, or a stdin that is not a
+terminal (CI) take the answers without asking.
+
+Options:
+  --title TITLE     the site's title (default: from the folder name, e.g. "Acme Status")
+  --base-url URL    its public address (default: the GitHub Pages address of the git remote
+                    origin, if on GitHub; "" for none)
+  --timezone ZONE   the zone local times in incidents are read in (default UTC)
+  --yes, -y         ask nothing: take the defaults for what the options do not give
+  --root DIR        the folder to start the site in, as dir (default: the current folder)`,
+    options: { ...rootOption, title: { type: 'string' }, 'base-url': { type: 'string' }, timezone: { type: 'string' }, yes: { type: 'boolean', short: 'y' } },
+    positionals: 'root',
+    run: async (values, root, _p, io) => (await import('./commands/init.js')).runInit(root, values, io),
+  },
   check: {
     summary: 'validate site.yaml and every incident file',
-    usage: 'postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--root DIR]',
+    usage: 'postmortem check [dir] [--format text|json|github] [--strict] [--drafts] [--changed-since REF] [--root DIR]',
     help: `Validates site.yaml and every file under incidents/ against the incident format, and prints every
 problem of every file in one run, sorted by file and line.
 
@@ -43,13 +67,20 @@ Options:
                     (workflow commands that annotate a pull request)
   --strict          treat warnings as errors (exit 1 on any warning)
   --drafts          also count drafts as published (drafts are always checked)
+  --changed-since REF
+                    judge a branch by what it changed (a pull request: REF is its base, e.g.
+                    origin/main): report the files changed since the merge base of REF and HEAD
+                    (committed or not, untracked included) and every error anywhere; warnings
+                    in files the branch did not change are left out, even with --strict.
+                    Needs git and REF's history (exit 2 with what to fetch when missing)
   --file-timeout S  seconds one file may take (default 10); a slower one is reported as
                     file-too-slow and the others are still checked
   --root DIR        the project folder holding site.yaml (default: the current folder)
 
-Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse or no readable site.yaml.
+Exit status: 0 no error, 1 errors (or warnings with --strict), 2 misuse, no readable site.yaml,
+or a --changed-since that git cannot answer.
 Every rule it applies, with its severity and usual fix: postmortem rules.`,
-    options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
+    options: { ...rootOption, format: { type: 'string' }, strict: { type: 'boolean' }, drafts: { type: 'boolean' }, 'file-timeout': { type: 'string' }, 'changed-since': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/check.js')).runCheck(root, values, io),
   },
@@ -104,17 +135,43 @@ Options:
   },
   new: {
     summary: 'write a new incident file from the template',
-    usage: 'postmortem new <title> [--severity S] [--services a,b] [--started TIME] [--draft] [--root DIR]',
-    help: `Writes incidents/YYYY-MM-DD-<slug-of-title>.md from templates/incident.md: valid as written, with
-short hints for every optional key. Refuses to overwrite a file. Prints the path it wrote.
+    usage: 'postmortem new <title> [--severity S | --maintenance] [--services a,b] [--started T] [--detected T] [--mitigated T] [--resolved T] [--summary TEXT] [--slug S | --id ID] [--draft] [--root DIR]',
+    help: `Writes incidents/YYYY-MM-DD-<slug-of-title>.md from templates/incident.md (planned work:
+templates/maintenance.md): valid as written, with short hints for every optional key. The date is the
+UTC day of the start, the day its page shows. Refuses to overwrite a file. Prints the path it wrote, then
+what is left to write: \`check\` warns about the template's placeholders (template-placeholder) until
+they are replaced. A bad value is reported as the option it came from, and nothing is written.
 
 Options:
   --severity S      critical, major, minor (default), notice or maintenance
+  --maintenance     planned work: severity maintenance, the maintenance template
   --services a,b    affected service ids from site.yaml (default: the first service)
-  --started TIME    when impact began (default: now); its date names the file
+  --started TIME    when impact began, or the scheduled start (default: now)
+  --detected TIME   when the team learned of it
+  --mitigated TIME  when impact stopped growing or was worked around
+  --resolved TIME   when impact ended (maintenance: the scheduled end): a backfilled incident
+  --summary TEXT    the one paragraph readers see (default: a placeholder to replace)
+  --slug SLUG       the file name after the date (default: from the title)
+  --id ID           the whole file name without .md, e.g. 2018-10-21-database-failover
   --draft           mark the incident as a draft
-  --root DIR        the project folder holding site.yaml (default: the current folder)`,
-    options: { ...rootOption, severity: { type: 'string' }, services: { type: 'string' }, started: { type: 'string' }, draft: { type: 'boolean' } },
+  --root DIR        the project folder holding site.yaml (default: the current folder)
+
+TIME: 2024-05-29T16:21:00Z, 2024-05-29T16:21:00-04:00, or a local time (2024-05-29 16:21) in the
+site's time zone.`,
+    options: {
+      ...rootOption,
+      severity: { type: 'string' },
+      maintenance: { type: 'boolean' },
+      services: { type: 'string' },
+      started: { type: 'string' },
+      detected: { type: 'string' },
+      mitigated: { type: 'string' },
+      resolved: { type: 'string' },
+      summary: { type: 'string' },
+      slug: { type: 'string' },
+      id: { type: 'string' },
+      draft: { type: 'boolean' },
+    },
     positionals: 'title',
     run: async (values, root, positionals, io) => (await import('./commands/new.js')).runNew(root, positionals.join(' '), values, io),
   },

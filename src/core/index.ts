@@ -18,4 +18,4 @@ export * from './hash.js';
 export { ProjectError } from './errors.js';
 export { buildTime } from './now.js';
 export { closest, didYouMean } from './suggest.js';
-export { COMPILED_ROOT, PACKAGE_ROOT, packageVersion } from './paths.js';
+export { COMPILED_ROOT, PACKAGE_ROOT, packageName, packageVersion } from './paths.js';

@@ -6,6 +6,8 @@ export interface Io {
   color: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where a command that asks questions reads the answers (`init`); it asks only when this is a TTY. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export function defaultIo(): Io {
@@ -17,5 +19,6 @@ export function defaultIo(): Io {
     color,
     env,
     cwd: process.cwd(),
+    stdin: process.stdin,
   };
 }

@@ -13,15 +13,25 @@ export const COMPILED_ROOT = path.resolve(here, '..');
 /** The package root: package.json, `templates/`, `schema/`, `docs/`. */
 export const PACKAGE_ROOT = path.resolve(here, '..', '..', '..');
 
-let pkgVersion: string | undefined;
-/** The package's version (from package.json; `?` when it cannot be read). */
-export function packageVersion(): string {
-  if (pkgVersion === undefined) {
+let manifest: { name?: string; version?: string } | undefined;
+/** package.json of the package, read once ({} when it cannot be read). */
+function readManifest(): { name?: string; version?: string } {
+  if (manifest === undefined) {
     try {
-      pkgVersion = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '?';
+      manifest = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name?: string; version?: string };
     } catch {
-      pkgVersion = '?';
+      manifest = {};
     }
   }
-  return pkgVersion;
+  return manifest;
+}
+
+/** The package's version (from package.json; `?` when it cannot be read). */
+export function packageVersion(): string {
+  return readManifest().version ?? '?';
+}
+
+/** The package's name on the registry (from package.json), for what `init` writes: its dev dependency, the Action's path. */
+export function packageName(): string {
+  return readManifest().name ?? 'postmortem-status';
 }

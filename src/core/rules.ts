@@ -67,6 +67,7 @@ export const Rule = {
   MissingRootCause: rule('missing-root-cause', 'warning', 'content', 'a resolved incident without `root_cause` (not for maintenance; drafts only with --drafts)', 'add `root_cause:` with a paragraph of Markdown'),
   OverdueAction: rule('overdue-action', 'warning', 'content', 'an open or in-progress action past its due date', 'mark it done or wont_do, or move the due date'),
   LongOngoing: rule('long-ongoing', 'warning', 'time', 'an incident ongoing for more than 30 days', 'add `resolved:` with the time impact ended'),
+  TemplatePlaceholder: rule('template-placeholder', 'warning', 'content', "text left from the template: one of its placeholder sentences, or a section holding nothing but the template's hint (drafts only with --drafts)", 'write the text, or delete the section'),
 } as const;
 
 export type RuleName = keyof typeof Rule;

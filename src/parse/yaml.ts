@@ -4,6 +4,10 @@ import type { Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
 import { diagnosticAt, type LineIndex, type Span } from './lines.js';
 import { LIMITS, yamlNesting } from './nesting.js';
+import { unresolvedAliasHelp, yamlErrorHelp } from './yaml-hints.js';
+
+/** Errors of one file that get a `help:` line: each costs a walk of the document, and a hostile file may have thousands. */
+const MAX_HELPED_ERRORS = 10;
 
 /** A YAML document inside a file, with what is needed to turn its node ranges into lines and columns. */
 export interface ParsedYaml {
@@ -34,10 +38,11 @@ export function parseYaml(at: ParsedYaml, yamlText: string): { yaml: Document; d
   }
   const doc = parseYamlDocument(yamlText.replace(/\r(?!\n)/g, '\n'), { prettyErrors: false, uniqueKeys: false, strict: true, logLevel: 'error' });
   const offset = at.yamlOffset;
-  for (const err of doc.errors) {
-    diagnostics.push(
-      diagnosticAt(at, { start: offset + err.pos[0], end: offset + err.pos[1] }, Rule.YamlSyntax, yamlMessage(err.code, err.message)),
-    );
+  const lineNumber = (o: number) => at.lines.position(offset + o).line;
+  for (const [i, err] of doc.errors.entries()) {
+    const help = i < MAX_HELPED_ERRORS ? yamlErrorHelp(yamlText, doc, err.code, err.message, err.pos[0], lineNumber) : {};
+    const span = { start: offset + (help.start ?? err.pos[0]), end: offset + (help.end ?? err.pos[1]) };
+    diagnostics.push(diagnosticAt(at, span, Rule.YamlSyntax, yamlMessage(err.code, err.message), help.hint));
   }
   const duplicates = duplicateKeys(doc);
   for (const key of duplicates) {
@@ -56,6 +61,13 @@ export function parseYaml(at: ParsedYaml, yamlText: string): { yaml: Document; d
     data = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
+    if (/unresolved alias/i.test(message)) {
+      // `title: *bold*`: an alias with no anchor, nearly always a value meant to start with `*`.
+      const help = unresolvedAliasHelp(yamlText, doc, lineNumber);
+      const span = { start: offset + (help.start ?? 0), end: offset + (help.end ?? 0) };
+      diagnostics.push(diagnosticAt(at, span, Rule.YamlSyntax, `invalid YAML: ${message}`, help.hint));
+      return { yaml: doc, data: undefined, diagnostics };
+    }
     diagnostics.push(
       diagnosticAt(
         at,

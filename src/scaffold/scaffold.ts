@@ -1,7 +1,9 @@
 /**
- * The scaffold of a new incident file: `templates/incident.md` (the user's `<root>/templates/incident.md`
- * replaces ours), rendered with eta. Values reach the template already written as YAML scalars, so a title
- * with quotes, colons or `#` cannot change the meaning of the frontmatter.
+ * The scaffold of a new incident file: `templates/incident.md`, or `templates/maintenance.md` for planned work
+ * (a project's own `<root>/templates/<name>` replaces ours), rendered with eta. Values reach the template
+ * already written as YAML scalars, so a title with quotes, colons or `#` cannot change the meaning of the
+ * frontmatter. The placeholder sentences come from the `template-placeholder` rule, which reports them until
+ * an author replaces them.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -12,11 +14,13 @@ import { BUILTIN_TEMPLATES_DIR } from '../render/index.js';
 import { slugify } from '../core/text.js';
 import { isoUtc } from '../core/format.js';
 import { TEMPLATES_DIR } from '../source/index.js';
+import { MAINTENANCE_SUMMARY_PLACEHOLDER, ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER } from '../validate/index.js';
 
+export { SUMMARY_PLACEHOLDER } from '../validate/index.js';
 export const SCAFFOLD_TEMPLATE = 'incident.md';
+export const MAINTENANCE_TEMPLATE = 'maintenance.md';
 /** Longest slug of the title in a file name: the id (`YYYY-MM-DD-` + slug) is at most 100 characters. */
 export const MAX_TITLE_SLUG = 100 - 'YYYY-MM-DD-'.length;
-export const SUMMARY_PLACEHOLDER = 'Write one paragraph for readers: what customers saw, for how long, and whether it is over.';
 
 export interface ScaffoldValues {
   title: string;
@@ -24,6 +28,12 @@ export interface ScaffoldValues {
   services: string[];
   /** As written by the user (or generated): a timestamp string. */
   started: string;
+  /** Given by the user, else absent (the template shows a commented hint). */
+  detected?: string;
+  mitigated?: string;
+  resolved?: string;
+  /** The summary; absent: the placeholder sentence. */
+  summary?: string;
   draft: boolean;
   /** The site's time zone (named in a hint). */
   timezone: string;
@@ -58,41 +68,53 @@ export function dateIn(ms: number, zone: string): string {
   return d.isValid ? d.toFormat('yyyy-MM-dd') : isoUtc(ms).slice(0, 10);
 }
 
+/** The day that names a new file: the UTC day of its start, the day its page shows (pages show UTC). */
+export function fileDate(ms: number): string {
+  return isoUtc(ms).slice(0, 10);
+}
+
 /** "Now" as a timestamp for `started`: UTC, to the minute (never later than now). */
 export function startedNow(now: number): string {
   return isoUtc(Math.floor(now / 60_000) * 60_000);
 }
 
-/** The template text: the user's `<root>/templates/incident.md`, else ours. */
-export async function loadScaffoldTemplate(root: string): Promise<{ text: string; file: string; origin: 'user' | 'builtin' }> {
-  const user = path.join(root, TEMPLATES_DIR, SCAFFOLD_TEMPLATE);
+/** The template text: the project's `<root>/templates/<name>`, else ours (`incident.md` or `maintenance.md`). */
+export async function loadScaffoldTemplate(root: string, name = SCAFFOLD_TEMPLATE): Promise<{ text: string; file: string; origin: 'user' | 'builtin' }> {
+  const user = path.join(root, TEMPLATES_DIR, name);
   try {
     return { text: await readFile(user, 'utf8'), file: user, origin: 'user' };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
-  const builtin = path.join(BUILTIN_TEMPLATES_DIR, SCAFFOLD_TEMPLATE);
+  const builtin = path.join(BUILTIN_TEMPLATES_DIR, name);
   return { text: await readFile(builtin, 'utf8'), file: builtin, origin: 'builtin' };
 }
 
 /**
  * Render the scaffold. The template receives, as `it`: `title`, `summary`, `severity`, `started`, `services`
- * (an array), `firstService`, all already YAML scalars; `draft`, `maintenance` (booleans); `timezone`;
+ * (an array), `firstService`, `rootCause` (a placeholder), all already YAML scalars; `detected`, `mitigated`,
+ * `resolved` (YAML scalars, or null when not given); `draft`, `maintenance` (booleans); `timezone`;
  * `schema` (or null); `values` (the raw values); and `yaml(s)`, which writes any string as a YAML scalar.
  * No HTML escaping: the output is YAML and Markdown. Nothing is trimmed: end a line of logic with `-%>` to drop its newline.
  */
 export function renderScaffold(template: string, v: ScaffoldValues): string {
   const eta = new Eta({ autoEscape: false, autoTrim: false, varName: 'it', useWith: false });
   const services = v.services.map(yamlScalar);
+  const maintenance = v.severity === 'maintenance';
+  const time = (s: string | undefined) => (s === undefined ? null : yamlTimestamp(s));
   return eta.renderString(template, {
     title: yamlScalar(v.title),
-    summary: yamlScalar(SUMMARY_PLACEHOLDER),
+    summary: yamlScalar(v.summary ?? (maintenance ? MAINTENANCE_SUMMARY_PLACEHOLDER : SUMMARY_PLACEHOLDER)),
     severity: yamlScalar(v.severity),
     started: yamlTimestamp(v.started),
+    detected: time(v.detected),
+    mitigated: time(v.mitigated),
+    resolved: time(v.resolved),
+    rootCause: yamlScalar(ROOT_CAUSE_PLACEHOLDER),
     services,
     firstService: services[0] ?? 'api',
     draft: v.draft,
-    maintenance: v.severity === 'maintenance',
+    maintenance,
     timezone: v.timezone,
     schema: v.schema,
     values: v,

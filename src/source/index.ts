@@ -2,3 +2,4 @@
 export { CACHE_DIR, CONFIG_FILE, INCIDENTS_DIR, STATIC_DIR, TEMPLATES_DIR } from './layout.js';
 export { readConfigText } from './config-file.js';
 export { decode, findIncidentFiles, firstInvalidUtf8, MAX_FILE_BYTES, readSource, readSourceSync, type SourceFile } from './files.js';
+export { changedSince, type BranchChanges } from './git.js';

@@ -17,6 +17,7 @@ import { readTimeline } from './timeline.js';
 import { readActions } from './actions.js';
 import { readLinks } from './links.js';
 import { checkWhole } from './warnings.js';
+import { checkPlaceholders } from './placeholders.js';
 
 /** Validate one parsed document. Returns the incident when it has no error. */
 export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[] } {
@@ -77,6 +78,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const links = readLinks(c);
   const actions = readActions(c);
   checkWhole(c, times);
+  checkPlaceholders(c);
   const incident: Incident = {
     id: idFromPath(doc.file),
     file: doc.file,

@@ -11,4 +11,5 @@ export { inWindow, openWindow, type NowWindow } from './now-window.js';
 export { checkFileName, idFromPath } from './filename.js';
 export { checkAcrossFiles } from './across.js';
 export { LONG_ONGOING_DAYS } from './warnings.js';
+export { hintOnlySections, MAINTENANCE_SUMMARY_PLACEHOLDER, ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER, VALUE_PLACEHOLDER } from './placeholders.js';
 export { describe, issuesToDiagnostics, pathString } from './issues.js';

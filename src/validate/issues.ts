@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { Rule, type AnyRule } from '../core/rules.js';
 import { plural } from '../core/text.js';
-import { diagnosticAt, spanOf, type ParsedYaml } from '../parse/index.js';
+import { diagnosticAt, emptyValueHint, lineTextAt, spanOf, type ParsedYaml } from '../parse/index.js';
 import { didYouMean } from '../core/suggest.js';
 import { KNOWN_KEYS } from './schema.js';
 import { parseTimestamp } from '../core/time.js';
@@ -84,7 +84,9 @@ function missingKey(c: IssueContext, expected: string): boolean {
 
 function invalidType(c: IssueContext, issue: Extract<Issue, { code: 'invalid_type' }>): void {
   const expected = EXPECTED[issue.expected] ?? issue.expected;
-  if (!missingKey(c, expected)) c.flag(c.path, Rule.InvalidType, `${c.where} must be ${expected}; found ${describe(c.value)}`);
+  if (missingKey(c, expected)) return;
+  const hint = c.value === null ? emptyValueHint(lineTextAt(c.doc.text, spanOf(c.doc, c.path, 'key').start)) : undefined;
+  c.flag(c.path, Rule.InvalidType, `${c.where} must be ${expected}; found ${describe(c.value)}`, hint);
 }
 
 function invalidValue(c: IssueContext, issue: Extract<Issue, { code: 'invalid_value' }>): void {

@@ -4,8 +4,9 @@ import { ProjectError } from '../../core/errors.js';
 import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
-import { CONFIG_FILE } from '../../source/index.js';
-import { loadProject } from '../../project/index.js';
+import { plural } from '../../core/text.js';
+import { changedSince, CONFIG_FILE, INCIDENTS_DIR, type BranchChanges } from '../../source/index.js';
+import { judgeByChanges, loadProject } from '../../project/index.js';
 import { parseFileTimeout, parseFormat, type Values } from '../options.js';
 
 export function exitCode(diagnostics: readonly Diagnostic[], strict: boolean): number {
@@ -16,8 +17,25 @@ export function exitCode(diagnostics: readonly Diagnostic[], strict: boolean): n
 export async function runCheck(root: string, values: Values, io: Io): Promise<number> {
   const format = parseFormat(values.format);
   const fileTimeout = parseFileTimeout(values['file-timeout']);
+  // Asked of git first: a reference it cannot resolve stops the run before any file is read.
+  const changes = typeof values['changed-since'] === 'string' ? await changedSince(root, values['changed-since']) : undefined;
   const result = await loadProject(root, { now: buildTime(io.env), drafts: values.drafts === true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
   if (!result.config && result.diagnostics.every((d) => d.file !== CONFIG_FILE)) throw new ProjectError(`${CONFIG_FILE} could not be used`);
-  io.out(formatReport(result, format, io.color));
-  return exitCode(result.diagnostics, values.strict === true);
+  if (!changes) {
+    io.out(formatReport(result, format, io.color));
+    return exitCode(result.diagnostics, values.strict === true);
+  }
+  const judged = judgeByChanges(result.diagnostics, changes.files);
+  io.out(formatReport({ ...result, diagnostics: judged.diagnostics }, format, io.color));
+  io.err(`${scopeNote(changes, judged.hidden)}\n`);
+  return exitCode(judged.diagnostics, values.strict === true);
+}
+
+/** What `--changed-since` judged, on stderr: the report on stdout keeps its documented shape in every format. */
+function scopeNote(changes: BranchChanges, hidden: number): string {
+  // Counted among the files check reads: an untracked node_modules/ (no .gitignore) is not the branch's change.
+  const inputs = [...changes.files].filter((f) => f === CONFIG_FILE || f.startsWith(`${INCIDENTS_DIR}/`)).length;
+  const changed = plural(inputs, 'file');
+  const left = hidden > 0 ? `; ${plural(hidden, 'warning')} in files the branch did not change ${hidden === 1 ? 'is' : 'are'} not shown (run check without --changed-since to see ${hidden === 1 ? 'it' : 'them'})` : '';
+  return `Judged by the changes since ${changes.ref} (merge base ${changes.base.slice(0, 12)}, ${changed} changed): their diagnostics and every error${left}.`;
 }
