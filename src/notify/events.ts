@@ -1,0 +1,98 @@
+/**
+ * What a publish changed, from the live site's snapshot and the new one: per incident, the events it went through
+ * (in order of progress), and the services whose status changed. Derived from the two sites alone, never from local
+ * state: publishing the same site again changes nothing and announces nothing.
+ *
+ * - An incident: `opened` (new and ongoing, or its `resolved` removed: reopened), `update` (a status update the live
+ *   site did not have; an update is known by its time and status), `resolved`, `postmortem` (resolved with its root
+ *   cause or a `postmortem` update, for the first time). A new incident already resolved is `resolved` (and
+ *   `postmortem`), never `opened`: readers learn it happened, not that it begins.
+ * - A maintenance: `scheduled` (new and upcoming, or moved while upcoming), `update`, `started`, `completed`.
+ * - A first run (no live snapshot) announces only what is going on now: ongoing incidents, maintenance in progress
+ *   or upcoming; never the history.
+ */
+import type { ComponentStatus, NotifyEvent } from '../core/index.js';
+import type { NotifySnapshot, SnapshotIncident, SnapshotService, SnapshotUpdate } from '../render/index.js';
+
+export interface IncidentChange {
+  kind: 'incident';
+  incident: SnapshotIncident;
+  /** As the live site had it; null when new. */
+  before: SnapshotIncident | null;
+  /** In order of progress; never empty. */
+  events: NotifyEvent[];
+  /** An incident whose `resolved` was removed; a maintenance moved while upcoming. */
+  again: boolean;
+  /** Status updates the live site did not have, oldest first. */
+  newUpdates: SnapshotUpdate[];
+}
+
+export interface ServiceChange {
+  kind: 'service';
+  service: SnapshotService;
+  from: ComponentStatus;
+}
+
+export type Change = IncidentChange | ServiceChange;
+
+const updateKey = (u: SnapshotUpdate) => `${u.at}/${u.status}`;
+
+const MAINTENANCE_ORDER = { upcoming: 0, in_progress: 1, completed: 2 } as const;
+
+function incidentEvents(cur: SnapshotIncident, before: SnapshotIncident | null, newUpdates: SnapshotUpdate[]): { events: NotifyEvent[]; again: boolean } {
+  const events: NotifyEvent[] = [];
+  if (before === null) {
+    if (cur.phase === 'open') return { events: ['opened'], again: false };
+    return { events: cur.postmortem ? ['resolved', 'postmortem'] : ['resolved'], again: false };
+  }
+  const again = before.phase === 'resolved' && cur.phase === 'open';
+  if (again) events.push('opened');
+  if (newUpdates.length > 0) events.push('update');
+  if (before.phase === 'open' && cur.phase === 'resolved') events.push('resolved');
+  if (cur.postmortem && !before.postmortem) events.push('postmortem');
+  return { events, again };
+}
+
+function maintenanceEvents(cur: SnapshotIncident, before: SnapshotIncident | null, newUpdates: SnapshotUpdate[]): { events: NotifyEvent[]; again: boolean } {
+  const phase = cur.phase as keyof typeof MAINTENANCE_ORDER;
+  if (before === null) return { events: [phase === 'upcoming' ? 'scheduled' : phase === 'in_progress' ? 'started' : 'completed'], again: false };
+  const was = before.phase as keyof typeof MAINTENANCE_ORDER;
+  const events: NotifyEvent[] = [];
+  const moved = phase === 'upcoming' && (was !== 'upcoming' || before.started_at !== cur.started_at || before.resolved_at !== cur.resolved_at);
+  if (moved) events.push('scheduled');
+  if (newUpdates.length > 0) events.push('update');
+  if (MAINTENANCE_ORDER[was] < 1 && MAINTENANCE_ORDER[phase] >= 1) events.push('started');
+  if (MAINTENANCE_ORDER[was] < 2 && phase === 'completed') events.push('completed');
+  return { events, again: moved && was === 'upcoming' };
+}
+
+/** Active on a first run: what a reader should hear about even without a previous site. */
+const isCurrent = (i: SnapshotIncident) => i.phase === 'open' || i.phase === 'in_progress' || i.phase === 'upcoming';
+
+/**
+ * The changes from `previous` to `current`, oldest incident first, then services in the site's order. `previous`
+ * null: a first run (see above).
+ */
+export function deriveChanges(previous: NotifySnapshot | null, current: NotifySnapshot): Change[] {
+  const before = new Map((previous?.incidents ?? []).map((i) => [i.id, i] as const));
+  const changes: Change[] = [];
+  const incidents = [...current.incidents].reverse();
+  for (const incident of incidents) {
+    if (previous === null && !isCurrent(incident)) continue;
+    const was = before.get(incident.id) ?? null;
+    // Only a kind the incident keeps is compared: an incident turned into maintenance (or back) starts anew.
+    const prior = was && was.maintenance === incident.maintenance ? was : null;
+    const known = new Set((prior?.updates ?? []).map(updateKey));
+    const newUpdates = prior ? incident.updates.filter((u) => !known.has(updateKey(u))) : [];
+    const { events, again } = incident.maintenance ? maintenanceEvents(incident, prior, newUpdates) : incidentEvents(incident, prior, newUpdates);
+    if (events.length > 0) changes.push({ kind: 'incident', incident, before: prior, events, again, newUpdates });
+  }
+  if (previous !== null) {
+    const statuses = new Map(previous.services.map((s) => [s.id, s.status] as const));
+    for (const service of current.services) {
+      const from = statuses.get(service.id);
+      if (from !== undefined && from !== service.status) changes.push({ kind: 'service', service, from });
+    }
+  }
+  return changes;
+}
