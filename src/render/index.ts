@@ -13,3 +13,4 @@ export * from './feeds.js';
 export * from './api.js';
 export * from './badges.js';
 export { NOTIFY_SNAPSHOT_FORMAT, NOTIFY_SNAPSHOT_PATH, NOTIFY_SNAPSHOT_VERSION, notifySnapshot, type IncidentPhase, type NotifySnapshot, type SnapshotIncident, type SnapshotService, type SnapshotUpdate } from './notify-snapshot.js';
+export { EMBED_PATH, embedPage } from './embed.js';

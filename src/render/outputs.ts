@@ -11,6 +11,7 @@ import { feedFiles } from './feeds.js';
 import { apiFiles } from './api.js';
 import { badgeFiles } from './badges.js';
 import { notifyFiles } from './notify-snapshot.js';
+import { embedFiles } from './embed.js';
 
 /** A group of output files made from the model (pages and assets come from the renderer). */
 export interface OutputGroup {
@@ -24,6 +25,7 @@ export const OUTPUT_GROUPS: readonly OutputGroup[] = [
   { name: 'api', files: (model) => apiFiles(model) },
   { name: 'badges', files: (model) => badgeFiles(model) },
   { name: 'notify', files: (model) => notifyFiles(model) },
+  { name: 'embed', files: (model, renderer) => embedFiles(model, renderer) },
 ];
 
 /** The files of one site model. */
