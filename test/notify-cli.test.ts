@@ -12,7 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtemp, readFile, rm, writeFile, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli, tempProject, VALID_INCIDENT, type RunResult } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, runCli, tempProject, VALID_INCIDENT, type RunResult } from './helpers/cli.js';
 
 const BASE = 'https://acme.github.io/status/';
 const SITE = `title: Acme Status
@@ -374,6 +375,38 @@ describe('postmortem notify, end to end', () => {
     assert.equal(report.changes.length, 5);
     assert.equal(report.messages.length, 12);
     assert.ok(report.messages.every((m) => m.delivered === null));
+  });
+
+  it('a run cancelled while sending (SIGTERM, as CI cancels a job) keeps what it did not send in the outbox, exit 130', async () => {
+    const hang = await platform(() => 'hang');
+    const outbox = path.join(work, 'cancelled.json');
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1735689600', POSTMORTEM_SLACK_URL: hang.url(SECRETS[0]!) };
+      delete env.NODE_TEST_CONTEXT;
+      const child = spawn(process.execPath, [BIN, 'notify', '--root', project.dir, '--site', current, '--previous', previous, '--outbox', outbox, '--timeout', '30'], { env });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      while (hang.received.length === 0) await new Promise((r) => setTimeout(r, 50));
+      const t0 = Date.now();
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((r) => child.on('exit', r));
+      assert.equal(code, 130, stdout + stderr);
+      assert.ok(Date.now() - t0 < 5000, 'stopped at once, not after the 30 s timeout');
+      const saved = JSON.parse(await readFile(outbox, 'utf8')) as { messages: { event: string; subject: string; error: string }[] };
+      // Slack's three messages (the other targets have no URL here: not sent either, kept too).
+      const slack = saved.messages.filter((m) => m.error.includes('cancelled'));
+      assert.deepEqual(slack.map((m) => [m.event, m.subject, m.error]), [
+        ['update', 'Slow database queries', 'the run was cancelled while sending it (1 attempt)'],
+        ['postmortem', 'Login errors', 'not sent: the run was cancelled'],
+        ['opened', 'API outage', 'not sent: the run was cancelled'],
+      ]);
+      assert.match(stderr, /undelivered messages saved to /);
+      assertNoSecret(stdout, stderr);
+    } finally {
+      await hang.close();
+    }
   });
 
   it('a target whose variable is missing, or not an https URL, fails alone, saying which variable, never its value', async () => {

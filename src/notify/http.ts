@@ -132,7 +132,10 @@ export async function post(request: () => HttpRequest, opts: PostOptions): Promi
     }
     await sleep(delay, opts.signal);
   }
-  if (opts.signal?.aborted) last = attempts === 0 ? { delivered: false, error: 'not sent: the run was cancelled' } : { ...last, error: `cancelled (last: ${last.error})` };
+  if (opts.signal?.aborted) {
+    const error = attempts === 0 ? 'not sent: the run was cancelled' : last.error === 'cancelled' ? 'the run was cancelled while sending it' : `the run was cancelled (last: ${last.error})`;
+    last = { delivered: false, error };
+  }
   const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
   return { ...last, error: attempts > 0 ? `${last.error} (${tries})` : last.error, attempts, ms: clock() - start };
 }
