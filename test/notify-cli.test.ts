@@ -516,7 +516,10 @@ describe('postmortem notify and the live site', () => {
     const none = await notify([]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /expected --previous DIR_OR_URL/);
-    assert.equal((await notify(['--previous', path.join(work, 'nowhere')])).code, 2);
+    const nowhere = await notify(['--previous', path.join(work, 'nowhere')]);
+    assert.equal(nowhere.code, 1, 'the step that saves the live snapshot failed: this run fails too');
+    assert.match(nowhere.stderr, /nowhere is not a folder: the live site before the deploy is unknown \(did `postmortem notify --save-previous` fail before it\?\), so no change can be derived; nothing was sent/);
+    assert.equal((await notify(['--previous', current, '--site', path.join(work, 'nowhere')])).code, 2, 'no built site: misuse');
     assert.match((await notify(['--previous', current, '--timeout', 'soon'])).stderr, /--timeout must be a number of seconds from 0\.1 to 600; found "soon"/);
     assert.match((await notify(['--resend', 'x', '--save-previous', 'y'])).stderr, /either --save-previous DIR .* or --resend FILE, not both/);
     const later = path.join(work, 'later');

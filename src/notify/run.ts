@@ -61,7 +61,7 @@ async function readCurrent(dir: string, io: NotifyIo): Promise<NotifySnapshot> {
 
 async function readPrevious(previous: string, io: NotifyIo, send: SendOptions): Promise<Previous> {
   if (isUrl(previous)) return fetchSnapshot(previous, { timeoutMs: send.timeoutMs, ...(send.fetch ? { fetch: send.fetch } : {}) });
-  return readSiteFolder(path.resolve(io.cwd, previous), previous);
+  return readSiteFolder(path.resolve(io.cwd, previous), previous, 'the live site before the deploy is unknown (did `postmortem notify --save-previous` fail before it?), so no change can be derived; nothing was sent');
 }
 
 /** Send, then say what happened; the outbox keeps what was not delivered. Exit 0 when every message was delivered. */

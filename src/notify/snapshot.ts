@@ -74,10 +74,13 @@ export function isUrl(s: string): boolean {
   return /^https?:\/\//i.test(s);
 }
 
-/** The snapshot of a built site folder; none when the folder has no `api/notify.json`. Throws when the folder is absent. */
-export async function readSiteFolder(dir: string, shown: string): Promise<Previous> {
+/**
+ * The snapshot of a built site folder; none when the folder has no `api/notify.json`. A folder that does not exist is
+ * a failure of the run (`missing`: what to say, e.g. that the step saving it may have failed).
+ */
+export async function readSiteFolder(dir: string, shown: string, missing?: string): Promise<Previous> {
   const st = await stat(dir).catch(() => null);
-  if (!st?.isDirectory()) throw new NotifyError(`${shown} is not a folder`, 'usage');
+  if (!st?.isDirectory()) throw new NotifyError(`${shown} is not a folder${missing ? `: ${missing}` : ''}`, missing ? 'failed' : 'usage');
   const file = path.join(dir, ...NOTIFY_SNAPSHOT_PATH.split('/'));
   let text: string;
   try {
