@@ -9,6 +9,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { NotifySnapshot, SnapshotIncident } from '../src/render/index.js';
 import type { NotifyTarget } from '../src/core/index.js';
+import type { IncidentDetails } from '../src/notify/index.js';
 import { deriveChanges, discordPayload, messageView, planMessages, post, redactor, resolveTarget, retryAfterMs, segments, signatureHeaders, slackPayload, teamsPayload, terminalSafe, parseSnapshot, type Change } from '../src/notify/index.js';
 
 const BASE = 'https://acme.github.io/status/';
@@ -16,22 +17,31 @@ const BASE = 'https://acme.github.io/status/';
 function incident(id: string, over: Partial<SnapshotIncident> = {}): SnapshotIncident {
   return {
     id,
-    title: `Title of ${id}`,
-    url: `${BASE}incidents/${id}/`,
     maintenance: false,
-    severity: 'major',
     phase: 'open',
     postmortem: false,
     status: 'investigating',
     started_at: '2024-12-31T20:00:00Z',
     resolved_at: null,
-    summary: `Summary of ${id}.`,
-    services: [{ id: 'api', impact: 'partial_outage' }],
-    updates: [{ at: '2024-12-31T20:05:00Z', status: 'investigating' }],
-    latest_update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text: 'Looking into it.' },
+    latest_update: '2024-12-31T20:05:00Z investigating',
     ...over,
   };
 }
+
+/** What a message says of incident `id` (read from the new site's api/incidents/<id>.json by notify). */
+function details(id: string, over: Partial<IncidentDetails> = {}): IncidentDetails {
+  return {
+    title: `Title of ${id}`,
+    url: `${BASE}incidents/${id}/`,
+    severity: 'major',
+    summary: `Summary of ${id}.`,
+    services: [{ id: 'api', name: 'API', impact: 'partial_outage' }],
+    update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text: 'Looking into it.' },
+    ...over,
+  };
+}
+
+const detailsOf = (...entries: [string, Partial<IncidentDetails>?][]) => new Map(entries.map(([id, over]) => [id, details(id, over)] as const));
 
 function snapshot(incidents: SnapshotIncident[], statuses: Record<string, string> = {}, at = '2025-01-01T00:00:00Z'): NotifySnapshot {
   return {
@@ -46,7 +56,7 @@ function snapshot(incidents: SnapshotIncident[], statuses: Record<string, string
 
 const events = (changes: Change[]) => changes.map((c) => (c.kind === 'service' ? `${c.service.id}:${c.from}->${c.service.status}` : `${c.incident.id}:${c.events.join('+')}${c.again ? ' again' : ''}`));
 
-const resolvedUpdate = { at: '2024-12-31T23:00:00Z', status: 'resolved' as const };
+const resolvedUpdate = '2024-12-31T23:00:00Z resolved';
 
 describe('notify: events derived from the live site and the new one', () => {
   it('nothing changed, nothing derived; the same site published again derives nothing', () => {
@@ -59,7 +69,7 @@ describe('notify: events derived from the live site and the new one', () => {
     const before = snapshot([incident('b'), incident('c', { phase: 'resolved', status: 'resolved', resolved_at: '2024-12-31T22:00:00Z' }), incident('e', { phase: 'resolved', status: 'resolved', resolved_at: '2024-12-31T22:00:00Z' })]);
     const after = snapshot([
       incident('a'),
-      incident('b', { updates: [...incident('b').updates, resolvedUpdate], phase: 'resolved', status: 'resolved', resolved_at: '2024-12-31T23:00:00Z' }),
+      incident('b', { latest_update: resolvedUpdate, phase: 'resolved', status: 'resolved', resolved_at: '2024-12-31T23:00:00Z' }),
       incident('c', { phase: 'resolved', status: 'postmortem', postmortem: true, resolved_at: '2024-12-31T22:00:00Z' }),
       incident('e'),
     ]);
@@ -73,11 +83,11 @@ describe('notify: events derived from the live site and the new one', () => {
   });
 
   it('maintenance: scheduled, started, completed, rescheduled, and its updates', () => {
-    const m = (id: string, over: Partial<SnapshotIncident>) => incident(id, { maintenance: true, severity: 'maintenance', services: [{ id: 'api', impact: 'under_maintenance' }], updates: [], latest_update: null, ...over });
+    const m = (id: string, over: Partial<SnapshotIncident>) => incident(id, { maintenance: true, latest_update: null, ...over });
     const before = snapshot([m('m1', { phase: 'upcoming', status: 'scheduled' }), m('m2', { phase: 'upcoming' }), m('m3', { phase: 'in_progress' }), m('m4', { phase: 'upcoming' })]);
     const after = snapshot([
       m('m0', { phase: 'upcoming' }),
-      m('m1', { phase: 'in_progress', status: 'in_progress', updates: [{ at: '2024-12-31T20:00:00Z', status: 'in_progress' }] }),
+      m('m1', { phase: 'in_progress', status: 'in_progress', latest_update: '2024-12-31T20:00:00Z in_progress' }),
       m('m2', { phase: 'completed' }),
       m('m3', { phase: 'completed' }),
       m('m4', { phase: 'upcoming', started_at: '2025-01-05T20:00:00Z' }),
@@ -94,24 +104,23 @@ describe('notify: events derived from the live site and the new one', () => {
     assert.deepEqual(events(deriveChanges(null, after)), ['m:scheduled', 'now:opened']);
   });
 
-  it('an update is known by its time and status: an edited text is not a new update', () => {
-    const before = snapshot([incident('a')]);
-    const after = snapshot([incident('a', { latest_update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text: 'Fixed a typo.' } })]);
-    assert.deepEqual(deriveChanges(before, after), []);
+  it('an update is known by its time and status: an edited text is not a new one, nor one dated before the newest', () => {
+    const before = snapshot([incident('a', { latest_update: '2024-12-31T21:00:00Z identified' })]);
+    assert.deepEqual(deriveChanges(before, snapshot([incident('a', { latest_update: '2024-12-31T21:00:00Z identified' })])), []);
+    assert.deepEqual(deriveChanges(before, snapshot([incident('a', { latest_update: '2024-12-31T20:30:00Z identified' })])), [], 'an older one (the newest removed, or a late entry)');
+    assert.deepEqual(events(deriveChanges(before, snapshot([incident('a', { latest_update: '2024-12-31T21:00:00Z monitoring' })]))), ['a:update'], 'same time, another status');
   });
 });
 
 describe('notify: which target gets which message', () => {
-  const before = snapshot([incident('a'), incident('w', { services: [{ id: 'website', impact: 'partial_outage' }] })], { api: 'partial_outage', website: 'partial_outage' });
-  const after = snapshot(
-    [incident('a', { updates: [...incident('a').updates, resolvedUpdate], phase: 'resolved', status: 'resolved', resolved_at: '2024-12-31T23:00:00Z' }), incident('w', { services: [{ id: 'website', impact: 'partial_outage' }], updates: [...incident('w').updates, { at: '2024-12-31T22:00:00Z', status: 'identified' }] })],
-    { website: 'partial_outage' },
-  );
+  const before = snapshot([incident('a'), incident('w')], { api: 'partial_outage', website: 'partial_outage' });
+  const after = snapshot([incident('a', { latest_update: resolvedUpdate, phase: 'resolved', status: 'resolved', resolved_at: '2024-12-31T23:00:00Z' }), incident('w', { latest_update: '2024-12-31T22:00:00Z identified' })], { website: 'partial_outage' });
   const changes = deriveChanges(before, after);
+  const d = detailsOf(['a'], ['w', { services: [{ id: 'website', name: 'WEBSITE', impact: 'partial_outage' }] }]);
   const target = (over: Partial<NotifyTarget>): NotifyTarget => ({ type: 'slack', urlEnv: 'POSTMORTEM_X', events: ['opened', 'update', 'resolved', 'postmortem'], ...over });
 
   it('one message per incident, named by the most advanced event the target asked for; services filter', () => {
-    const plan = planMessages([target({}), target({ events: ['update'] }), target({ services: ['website'] }), target({ type: 'webhook', events: ['service_status'] })], changes, after);
+    const plan = planMessages([target({}), target({ events: ['update'] }), target({ services: ['website'] }), target({ type: 'webhook', events: ['service_status'] })], changes, after, d);
     assert.deepEqual(
       plan.map((m) => `${m.target}:${m.event}:${m.subject}`),
       ['0:update:Title of w', '0:resolved:Title of a', '1:update:Title of w', '1:update:Title of a', '2:update:Title of w', '3:service_status:API'],
@@ -119,17 +128,18 @@ describe('notify: which target gets which message', () => {
   });
 
   it('the same event has the same id wherever and whenever it is planned (a webhook receiver drops a copy)', () => {
-    const a = planMessages([target({}), target({ type: 'webhook', secretEnv: 'POSTMORTEM_S' })], changes, after);
+    const a = planMessages([target({}), target({ type: 'webhook', secretEnv: 'POSTMORTEM_S' })], changes, after, d);
     assert.equal(a[0]!.id, a[2]!.id);
     assert.equal(a[0]!.event, 'update');
-    assert.equal(planMessages([target({})], deriveChanges(before, after), after)[0]!.id, a[0]!.id);
+    assert.equal(planMessages([target({})], deriveChanges(before, after), after, d)[0]!.id, a[0]!.id);
     assert.notEqual(a[0]!.id, a[1]!.id);
   });
 });
 
 describe('notify: the text of messages', () => {
-  const change = deriveChanges(snapshot([]), snapshot([incident('a', { latest_update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text: 'See [the *thread*](https://example.com/t?a=1|2) <!channel> @everyone & <b>bold</b> [local](../x/) `code`' } })]))[0]!;
-  const view = messageView(change, ['opened'], snapshot([]));
+  const change = deriveChanges(snapshot([]), snapshot([incident('a')]))[0]!;
+  const text = 'See [the *thread*](https://example.com/t?a=1|2) <!channel> @everyone & <b>bold</b> [local](../x/) `code`';
+  const view = messageView(change, ['opened'], snapshot([]), detailsOf(['a', { update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text } }]));
 
   it('Markdown is read: links kept (http(s) only), raw HTML dropped, the rest plain', () => {
     assert.deepEqual(segments('See [the *thread*](https://example.com/t) and [js](javascript:alert(1)) <i>x</i>.'), [{ text: 'See ' }, { text: 'the thread', href: 'https://example.com/t' }, { text: ' and js x.' }]);
@@ -156,8 +166,8 @@ describe('notify: the text of messages', () => {
   });
 
   it('long titles and texts are cut to what every platform takes', () => {
-    const long = deriveChanges(snapshot([]), snapshot([incident('l', { title: 'T'.repeat(300), latest_update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text: 'word '.repeat(1000) } })]))[0]!;
-    const v = messageView(long, ['opened'], snapshot([]));
+    const long = deriveChanges(snapshot([]), snapshot([incident('l')]))[0]!;
+    const v = messageView(long, ['opened'], snapshot([]), detailsOf(['l', { title: 'T'.repeat(300), update: { at: '2024-12-31T20:05:00Z', status: 'investigating', text: 'word '.repeat(1000) } }]));
     const slack = slackPayload(v).blocks as { text?: { text: string } }[];
     assert.ok(slack[0]!.text!.text.length <= 150 && slack[0]!.text!.text.endsWith('…'));
     assert.ok(slack[1]!.text!.text.length <= 1500);
@@ -174,6 +184,7 @@ describe('notify: snapshots from elsewhere are checked', () => {
     assert.throws(() => parseSnapshot('{"a":1}', 'x'), /x is not a postmortem notify snapshot/);
     assert.throws(() => parseSnapshot('{"format":"postmortem-notify","version":2}', 'x'), /version 2 .* upgrade postmortem/);
     assert.throws(() => parseSnapshot(JSON.stringify({ ...snapshot([]), incidents: [{ id: 1 }] }), 'x'), /x is not a valid notify snapshot: incidents\.0\.id/);
+    assert.throws(() => parseSnapshot(JSON.stringify(snapshot([incident('../../etc/passwd')])), 'x'), /incidents\.0\.id/, 'an id names a file: only a slug');
     assert.deepEqual(parseSnapshot(JSON.stringify(snapshot([incident('a')])), 'x'), snapshot([incident('a')]));
   });
 });

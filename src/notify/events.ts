@@ -3,16 +3,18 @@
  * (in order of progress), and the services whose status changed. Derived from the two sites alone, never from local
  * state: publishing the same site again changes nothing and announces nothing.
  *
- * - An incident: `opened` (new and ongoing, or its `resolved` removed: reopened), `update` (a status update the live
- *   site did not have; an update is known by its time and status), `resolved`, `postmortem` (resolved with its root
- *   cause or a `postmortem` update, for the first time). A new incident already resolved is `resolved` (and
- *   `postmortem`), never `opened`: readers learn it happened, not that it begins.
+ * - An incident: `opened` (new and ongoing, or its `resolved` removed: reopened), `update` (a newest status update
+ *   later than the live site's newest; an update is known by its time and status, and one dated before the newest
+ *   already published is not announced), `resolved`, `postmortem` (resolved with its root cause or a `postmortem`
+ *   update, for the first time). A new incident already resolved is `resolved` (and `postmortem`), never `opened`:
+ *   readers learn it happened, not that it begins.
  * - A maintenance: `scheduled` (new and upcoming, or moved while upcoming), `update`, `started`, `completed`.
  * - A first run (no live snapshot) announces only what is going on now: ongoing incidents, maintenance in progress
  *   or upcoming; never the history.
  */
 import type { ComponentStatus, NotifyEvent } from '../core/index.js';
-import type { NotifySnapshot, SnapshotIncident, SnapshotService, SnapshotUpdate } from '../render/index.js';
+import type { NotifySnapshot, SnapshotIncident, SnapshotService } from '../render/index.js';
+import { parseUpdateKey } from './details.js';
 
 export interface IncidentChange {
   kind: 'incident';
@@ -23,8 +25,8 @@ export interface IncidentChange {
   events: NotifyEvent[];
   /** An incident whose `resolved` was removed; a maintenance moved while upcoming. */
   again: boolean;
-  /** Status updates the live site did not have, oldest first. */
-  newUpdates: SnapshotUpdate[];
+  /** The newest status update (`<at> <status>`), when the live site did not have it. */
+  newUpdate: string | null;
 }
 
 export interface ServiceChange {
@@ -35,11 +37,16 @@ export interface ServiceChange {
 
 export type Change = IncidentChange | ServiceChange;
 
-const updateKey = (u: SnapshotUpdate) => `${u.at}/${u.status}`;
+/** The newest update of `cur` when it is new: another than the live site's newest, and not earlier. */
+function newUpdate(cur: SnapshotIncident, before: SnapshotIncident | null): string | null {
+  if (before === null || cur.latest_update === null || cur.latest_update === before.latest_update) return null;
+  if (before.latest_update === null) return cur.latest_update;
+  return Date.parse(parseUpdateKey(cur.latest_update).at) >= Date.parse(parseUpdateKey(before.latest_update).at) ? cur.latest_update : null;
+}
 
 const MAINTENANCE_ORDER = { upcoming: 0, in_progress: 1, completed: 2 } as const;
 
-function incidentEvents(cur: SnapshotIncident, before: SnapshotIncident | null, newUpdates: SnapshotUpdate[]): { events: NotifyEvent[]; again: boolean } {
+function incidentEvents(cur: SnapshotIncident, before: SnapshotIncident | null, update: string | null): { events: NotifyEvent[]; again: boolean } {
   const events: NotifyEvent[] = [];
   if (before === null) {
     if (cur.phase === 'open') return { events: ['opened'], again: false };
@@ -47,20 +54,20 @@ function incidentEvents(cur: SnapshotIncident, before: SnapshotIncident | null, 
   }
   const again = before.phase === 'resolved' && cur.phase === 'open';
   if (again) events.push('opened');
-  if (newUpdates.length > 0) events.push('update');
+  if (update !== null) events.push('update');
   if (before.phase === 'open' && cur.phase === 'resolved') events.push('resolved');
   if (cur.postmortem && !before.postmortem) events.push('postmortem');
   return { events, again };
 }
 
-function maintenanceEvents(cur: SnapshotIncident, before: SnapshotIncident | null, newUpdates: SnapshotUpdate[]): { events: NotifyEvent[]; again: boolean } {
+function maintenanceEvents(cur: SnapshotIncident, before: SnapshotIncident | null, update: string | null): { events: NotifyEvent[]; again: boolean } {
   const phase = cur.phase as keyof typeof MAINTENANCE_ORDER;
   if (before === null) return { events: [phase === 'upcoming' ? 'scheduled' : phase === 'in_progress' ? 'started' : 'completed'], again: false };
   const was = before.phase as keyof typeof MAINTENANCE_ORDER;
   const events: NotifyEvent[] = [];
   const moved = phase === 'upcoming' && (was !== 'upcoming' || before.started_at !== cur.started_at || before.resolved_at !== cur.resolved_at);
   if (moved) events.push('scheduled');
-  if (newUpdates.length > 0) events.push('update');
+  if (update !== null) events.push('update');
   if (MAINTENANCE_ORDER[was] < 1 && MAINTENANCE_ORDER[phase] >= 1) events.push('started');
   if (MAINTENANCE_ORDER[was] < 2 && phase === 'completed') events.push('completed');
   return { events, again: moved && was === 'upcoming' };
@@ -82,10 +89,9 @@ export function deriveChanges(previous: NotifySnapshot | null, current: NotifySn
     const was = before.get(incident.id) ?? null;
     // Only a kind the incident keeps is compared: an incident turned into maintenance (or back) starts anew.
     const prior = was && was.maintenance === incident.maintenance ? was : null;
-    const known = new Set((prior?.updates ?? []).map(updateKey));
-    const newUpdates = prior ? incident.updates.filter((u) => !known.has(updateKey(u))) : [];
-    const { events, again } = incident.maintenance ? maintenanceEvents(incident, prior, newUpdates) : incidentEvents(incident, prior, newUpdates);
-    if (events.length > 0) changes.push({ kind: 'incident', incident, before: prior, events, again, newUpdates });
+    const update = newUpdate(incident, prior);
+    const { events, again } = incident.maintenance ? maintenanceEvents(incident, prior, update) : incidentEvents(incident, prior, update);
+    if (events.length > 0) changes.push({ kind: 'incident', incident, before: prior, events, again, newUpdate: update });
   }
   if (previous !== null) {
     const statuses = new Map(previous.services.map((s) => [s.id, s.status] as const));

@@ -8,6 +8,7 @@ export { NotifyError } from './errors.js';
 export { deriveChanges, type Change, type IncidentChange, type ServiceChange } from './events.js';
 export { parseSnapshot, fetchSnapshot, readSiteFolder, type Previous } from './snapshot.js';
 export { planMessages, eventsFor, type Outgoing } from './plan.js';
+export { loadDetails, parseUpdateKey, type IncidentDetails } from './details.js';
 export { messageView, type MessageView } from './view.js';
 export { discordPayload, slackPayload, teamsPayload } from './formats.js';
 export { signatureHeaders, signingKey, webhookPayload } from './webhook.js';

@@ -7,6 +7,7 @@ import { humanUtc, plural, type NotifyEvent } from '../core/index.js';
 import type { NotifySnapshot } from '../render/index.js';
 import { targetName, type DeliveryResult, type TargetRef } from './deliver.js';
 import type { Change } from './events.js';
+import type { IncidentDetails } from './details.js';
 import { labelsFor } from './labels.js';
 import type { Outgoing } from './plan.js';
 import { oneLine, terminalSafe } from './text.js';
@@ -21,12 +22,13 @@ function changeLabel(change: Change, language: string): string {
 }
 
 /** The changes, one a line: `  Resolved                Login failures (incidents/x)`. */
-export function changesText(changes: readonly Change[], current: NotifySnapshot, previous: NotifySnapshot | null, source: string): string {
+export function changesText(changes: readonly Change[], current: NotifySnapshot, previous: NotifySnapshot | null, source: string, details: ReadonlyMap<string, IncidentDetails>): string {
   const since = previous ? `the live site (${oneLine(source)}, built ${humanUtc(Date.parse(previous.generated_at))})` : `an empty site (first run: ${oneLine(source)} has none)`;
   const head = `${plural(changes.length, 'change')} since ${since}${changes.length ? ':' : '.'}`;
   const width = Math.max(0, ...changes.map((c) => changeLabel(c, current.site.language).length));
   const lines = changes.map((c) => {
-    const what = c.kind === 'service' ? `${c.service.name}: ${labelsFor(current.site.language).status(c.from)} → ${labelsFor(current.site.language).status(c.service.status)}` : `${c.incident.title} [${c.incident.id}]`;
+    const L = labelsFor(current.site.language);
+    const what = c.kind === 'service' ? `${c.service.name}: ${L.status(c.from)} → ${L.status(c.service.status)}` : `${details.get(c.incident.id)?.title ?? ''} [${c.incident.id}]`;
     return `  ${changeLabel(c, current.site.language).padEnd(width)}  ${oneLine(what)}`;
   });
   return `${[head, ...lines].join('\n')}\n`;

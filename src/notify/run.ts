@@ -9,6 +9,7 @@ import type { NotifySnapshot } from '../render/index.js';
 import { deliver, type DeliveryResult, type TargetRef } from './deliver.js';
 import { NotifyError } from './errors.js';
 import { deriveChanges } from './events.js';
+import { loadDetails } from './details.js';
 import { readOutbox, writeOutbox } from './outbox.js';
 import { planMessages, type Outgoing } from './plan.js';
 import { changesText, dryRunText, jsonReport, summaryText } from './report.js';
@@ -90,11 +91,12 @@ export async function runNotify(opts: NotifyOptions, io: NotifyIo): Promise<numb
     throw new NotifyError(`the live site (built ${humanUtc(Date.parse(before.generated_at))}) is newer than this build (${humanUtc(Date.parse(current.generated_at))}): a later publish went first; nothing was sent`);
   }
   const changes = deriveChanges(before, current);
-  const messages = planMessages(opts.targets, changes, current);
+  const details = await loadDetails(opts.siteDir, changes.flatMap((c) => (c.kind === 'incident' ? [c.incident] : [])));
+  const messages = planMessages(opts.targets, changes, current, details);
   const targets: TargetRef[] = opts.targets;
   const site = { title: current.site.title, url: current.site.url! };
   if (opts.format === 'text') {
-    io.out(changesText(changes, current, before, previous.source));
+    io.out(changesText(changes, current, before, previous.source, details));
     if (opts.targets.length === 0 && changes.length > 0) io.out('site.yaml lists no notify targets: nothing to send.\n');
   }
   if (opts.dryRun || messages.length === 0) {

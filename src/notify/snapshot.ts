@@ -10,14 +10,15 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, SEVERITIES } from '../core/model.js';
+import { COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../core/model.js';
 import { NOTIFY_SNAPSHOT_FORMAT, NOTIFY_SNAPSHOT_PATH, NOTIFY_SNAPSHOT_VERSION, type NotifySnapshot } from '../render/index.js';
 import { NotifyError } from './errors.js';
 import { describeFetchError } from './http.js';
 
 const iso = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
 const status = z.enum([...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES]);
-const update = z.object({ at: iso, status });
+/** An incident's id is a slug (it names a file of the new site that notify reads). */
+const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).max(100);
 
 /** Version 1, as render/notify-snapshot.ts writes it (unknown keys are ignored: a later minor addition). */
 const snapshotV1 = z.object({
@@ -28,20 +29,14 @@ const snapshotV1 = z.object({
   services: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(COMPONENT_STATUSES), url: z.string() })),
   incidents: z.array(
     z.object({
-      id: z.string(),
-      title: z.string(),
-      url: z.string(),
+      id,
       maintenance: z.boolean(),
-      severity: z.enum(SEVERITIES),
       phase: z.enum(['open', 'resolved', 'upcoming', 'in_progress', 'completed']),
       postmortem: z.boolean(),
       status,
       started_at: iso,
       resolved_at: iso.nullable(),
-      summary: z.string(),
-      services: z.array(z.object({ id: z.string(), impact: z.enum(IMPACTS).nullable() })),
-      updates: z.array(update),
-      latest_update: update.extend({ text: z.string() }).nullable(),
+      latest_update: z.string().regex(/^\S+Z \w+$/).nullable(),
     }),
   ),
 });

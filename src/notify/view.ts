@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { humanUtc, worstStatus, type ComponentStatus, type Impact, type NotifyEvent } from '../core/index.js';
 import type { NotifySnapshot } from '../render/index.js';
 import type { Change } from './events.js';
+import { parseUpdateKey, type IncidentDetails } from './details.js';
 import { labelsFor } from './labels.js';
 import { segments, truncate, truncateSegments, type Segment } from './text.js';
 
@@ -44,18 +45,17 @@ function messageId(site: string, ...parts: string[]): string {
   return `msg_${createHash('sha256').update([site, ...parts].join('\0')).digest('base64url').slice(0, 24)}`;
 }
 
-function incidentView(change: Extract<Change, { kind: 'incident' }>, events: NotifyEvent[], current: NotifySnapshot, site: { title: string; url: string }): MessageView {
+function incidentView(change: Extract<Change, { kind: 'incident' }>, d: IncidentDetails, events: NotifyEvent[], current: NotifySnapshot, site: { title: string; url: string }): MessageView {
   const L = labelsFor(current.site.language);
   const { incident: i } = change;
   const event = events[events.length - 1]!;
   const label =
     event === 'opened' && change.again ? L.reopened : event === 'scheduled' && change.again ? L.rescheduled : event === 'postmortem' && events.includes('resolved') ? L.resolvedWithPostmortem : L.event[event];
-  const names = new Map(current.services.map((s) => [s.id, s.name] as const));
-  const impacts = i.services.map((s) => s.impact).filter((x): x is Impact => x !== null);
+  const impacts = d.services.map((s) => s.impact).filter((x): x is Impact => x !== null);
   const worst = worstStatus(impacts);
   const facts: [string, string][] = [[L.facts.status, L.status(i.status)]];
-  if (!i.maintenance && worst !== 'operational' && (i.phase === 'open' || event === 'opened')) facts.push([L.facts.impact, L.status(worst)]);
-  facts.push([L.facts.services, i.services.map((s) => names.get(s.id) ?? s.id).join(', ')]);
+  if (!i.maintenance && worst !== 'operational' && i.phase === 'open') facts.push([L.facts.impact, L.status(worst)]);
+  facts.push([L.facts.services, d.services.map((s) => s.name).join(', ')]);
   const started = humanUtc(Date.parse(i.started_at));
   const ended = i.resolved_at === null ? null : humanUtc(Date.parse(i.resolved_at));
   if (i.maintenance) {
@@ -65,19 +65,19 @@ function incidentView(change: Extract<Change, { kind: 'incident' }>, events: Not
     facts.push([L.facts.started, started]);
     if (ended && i.phase === 'resolved') facts.push([L.facts.resolved, ended]);
   }
-  const newest = change.newUpdates[change.newUpdates.length - 1];
-  const at = event === 'update' && newest ? newest.at : event === 'resolved' || event === 'completed' ? (i.resolved_at ?? current.generated_at) : event === 'postmortem' ? current.generated_at : (i.latest_update?.at ?? i.started_at);
+  const fresh = change.newUpdate === null ? null : parseUpdateKey(change.newUpdate);
+  const at = event === 'update' && fresh ? fresh.at : event === 'resolved' || event === 'completed' ? (i.resolved_at ?? current.generated_at) : event === 'postmortem' ? current.generated_at : (d.update?.at ?? i.started_at);
   const tone: Tone = i.phase === 'resolved' || i.phase === 'completed' ? 'good' : i.maintenance ? 'info' : (IMPACT_TONE[worst as Impact] ?? 'info');
-  const detail = event === 'update' && newest ? `${newest.at}/${newest.status}` : event === 'resolved' || event === 'completed' ? (i.resolved_at ?? '') : event === 'scheduled' ? `${i.started_at}/${i.resolved_at ?? ''}` : event === 'opened' && change.before ? `again/${change.before.resolved_at ?? ''}` : i.started_at;
+  const detail = event === 'update' && change.newUpdate ? change.newUpdate : event === 'resolved' || event === 'completed' ? (i.resolved_at ?? '') : event === 'scheduled' ? `${i.started_at}/${i.resolved_at ?? ''}` : event === 'opened' && change.before ? `again/${change.before.resolved_at ?? ''}` : i.started_at;
   return {
     id: messageId(site.url, i.id, event, detail),
     event,
     events,
     label,
-    title: truncate(i.title, TITLE_MAX),
+    title: truncate(d.title, TITLE_MAX),
     facts,
-    text: truncateSegments(segments(i.latest_update?.text ?? i.summary), TEXT_MAX),
-    url: i.url,
+    text: truncateSegments(segments(d.update?.text ?? d.summary), TEXT_MAX),
+    url: d.url,
     linkLabel: i.maintenance ? L.view.maintenance : L.view.incident,
     tone,
     at,
@@ -85,10 +85,13 @@ function incidentView(change: Extract<Change, { kind: 'incident' }>, events: Not
   };
 }
 
-/** The message of a change for a target that asked for `events` of it (in order; the last names the message). */
-export function messageView(change: Change, events: NotifyEvent[], current: NotifySnapshot): MessageView {
+/**
+ * The message of a change for a target that asked for `events` of it (in order; the last names the message); an
+ * incident's with its details (details.ts).
+ */
+export function messageView(change: Change, events: NotifyEvent[], current: NotifySnapshot, details: ReadonlyMap<string, IncidentDetails>): MessageView {
   const site = { title: current.site.title, url: current.site.url ?? '' };
-  if (change.kind === 'incident') return incidentView(change, events, current, site);
+  if (change.kind === 'incident') return incidentView(change, details.get(change.incident.id)!, events, current, site);
   const L = labelsFor(current.site.language);
   const { service, from } = change;
   return {

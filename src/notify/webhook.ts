@@ -10,7 +10,8 @@ import type { NotifyEvent } from '../core/index.js';
 import type { NotifySnapshot } from '../render/index.js';
 import type { Change } from './events.js';
 import type { MessageView } from './view.js';
-import { plainText } from './text.js';
+import { plainText, segments } from './text.js';
+import type { IncidentDetails } from './details.js';
 
 const TYPES: Record<NotifyEvent, string> = {
   opened: 'incident.opened',
@@ -29,7 +30,7 @@ export function webhookType(v: MessageView, maintenance: boolean): string {
 }
 
 /** The JSON body of a webhook message. */
-export function webhookPayload(v: MessageView, change: Change, current: NotifySnapshot): Record<string, unknown> {
+export function webhookPayload(v: MessageView, change: Change, current: NotifySnapshot, details: ReadonlyMap<string, IncidentDetails>): Record<string, unknown> {
   const site = { title: current.site.title, url: current.site.url };
   if (change.kind === 'service') {
     const { service, from } = change;
@@ -40,8 +41,7 @@ export function webhookPayload(v: MessageView, change: Change, current: NotifySn
     };
   }
   const { incident: i, before } = change;
-  const names = new Map(current.services.map((s) => [s.id, s.name] as const));
-  const update = i.latest_update;
+  const d = details.get(i.id)!;
   return {
     type: webhookType(v, i.maintenance),
     timestamp: v.at,
@@ -52,19 +52,19 @@ export function webhookPayload(v: MessageView, change: Change, current: NotifySn
       site,
       incident: {
         id: i.id,
-        title: i.title,
-        url: i.url,
+        title: d.title,
+        url: d.url,
         maintenance: i.maintenance,
-        severity: i.severity,
+        severity: d.severity,
         status: i.status,
         phase: i.phase,
         postmortem: i.postmortem,
         started_at: i.started_at,
         resolved_at: i.resolved_at,
-        summary: i.summary,
-        services: i.services.map((s) => ({ id: s.id, name: names.get(s.id) ?? s.id, impact: s.impact })),
+        summary: d.summary,
+        services: d.services,
       },
-      update: update ? { at: update.at, status: update.status, text: update.text, text_plain: plainText(v.text) } : null,
+      update: d.update ? { ...d.update, text_plain: plainText(segments(d.update.text)) } : null,
       previous: before ? { status: before.status, phase: before.phase } : null,
     },
   };

@@ -1,15 +1,15 @@
 /**
  * `api/notify.json`: what `postmortem notify` compares between the live site and the one just built. Its shape is a
  * contract of its own (`format` and `version`), apart from the other APIs: a new version of the tool reads the
- * versions before it, so that an upgrade never produces events of its own. It holds only what a reader may be told:
- * published incidents (never drafts), their phase, the keys of their status updates, the newest update's text, and
- * each service's status. On one line (only programs read it: about 500 bytes an incident); rendered on every build,
- * like the other files that depend on "now".
+ * versions before it, so that an upgrade never produces events of its own. It holds only what is compared: each
+ * published incident's phase (never a draft's), its status, times and newest status update, and each service's
+ * status. On one line (only programs read it: about 260 bytes an incident); rendered on every build, like the other
+ * files that depend on "now".
  */
 import { isoUtc } from '../core/format.js';
 import { toJson } from '../core/text.js';
 import { siteUrl } from '../core/url.js';
-import type { ComponentStatus, Impact, Severity, TimelineStatus } from '../core/model.js';
+import type { ComponentStatus, TimelineEntry, TimelineStatus } from '../core/model.js';
 import type { IncidentView, SiteModel } from '../site/index.js';
 import type { PendingFile } from './types.js';
 
@@ -21,29 +21,21 @@ export const NOTIFY_SNAPSHOT_VERSION = 1;
 /** Where an incident or a maintenance stands: what events are derived from. */
 export type IncidentPhase = 'open' | 'resolved' | 'upcoming' | 'in_progress' | 'completed';
 
-export interface SnapshotUpdate {
-  at: string;
-  status: TimelineStatus;
-}
-
+/**
+ * What is compared of one incident. Its title, text and links are not here: notify reads them from the new site's
+ * `api/incidents/<id>.json`, for the few incidents that changed, so this file stays small.
+ */
 export interface SnapshotIncident {
   id: string;
-  title: string;
-  url: string;
   maintenance: boolean;
-  severity: Severity;
   phase: IncidentPhase;
   /** Resolved, with its root cause written or a `postmortem` status update. */
   postmortem: boolean;
   status: TimelineStatus;
   started_at: string;
   resolved_at: string | null;
-  summary: string;
-  services: { id: string; impact: Impact | null }[];
-  /** Every public status update posted by "now", oldest first (an update is known by its time and status). */
-  updates: SnapshotUpdate[];
-  /** The newest of them with its text (inline Markdown), or null. */
-  latest_update: (SnapshotUpdate & { text: string }) | null;
+  /** The newest status update posted by "now", as `<at> <status>` (an update is known by its time and status); null when none. */
+  latest_update: string | null;
 }
 
 export interface SnapshotService {
@@ -74,26 +66,23 @@ function phaseOf(i: IncidentView): IncidentPhase {
   return i.ongoing ? 'open' : 'resolved';
 }
 
+/** The newest status update posted by `now` (the first of `updates`, newest first, not in the future). */
+export function latestUpdate(i: IncidentView, now: number): TimelineEntry | undefined {
+  return i.updates.find((e) => e.at <= now);
+}
+
 function snapshotIncident(model: SiteModel, i: IncidentView): SnapshotIncident {
-  const posted = i.timeline.filter((e) => e.status !== undefined && e.at <= model.now);
-  const updates = posted.map((e) => ({ at: isoUtc(e.at), status: e.status! }));
-  const latest = i.updates.find((e) => e.at <= model.now);
+  const latest = latestUpdate(i, model.now);
   const phase = phaseOf(i);
   return {
     id: i.id,
-    title: i.title,
-    url: siteUrl(model.config, i.path),
     maintenance: i.isMaintenance,
-    severity: i.severity,
     phase,
     postmortem: phase === 'resolved' && (i.rootCause !== undefined || i.status === 'postmortem'),
     status: i.status,
     started_at: isoUtc(i.started),
     resolved_at: i.resolved === undefined ? null : isoUtc(i.resolved),
-    summary: i.summary,
-    services: i.services.map((s) => ({ id: s.id, impact: s.impact })),
-    updates,
-    latest_update: latest ? { at: isoUtc(latest.at), status: latest.status!, text: latest.text } : null,
+    latest_update: latest ? `${isoUtc(latest.at)} ${latest.status}` : null,
   };
 }
 
