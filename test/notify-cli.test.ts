@@ -522,6 +522,15 @@ describe('postmortem notify and the live site', () => {
     assert.equal((await notify(['--previous', current, '--site', path.join(work, 'nowhere')])).code, 2, 'no built site: misuse');
     assert.match((await notify(['--previous', current, '--timeout', 'soon'])).stderr, /--timeout must be a number of seconds from 0\.1 to 600; found "soon"/);
     assert.match((await notify(['--resend', 'x', '--save-previous', 'y'])).stderr, /either --save-previous DIR .* or --resend FILE, not both/);
+    const site = await readFile(path.join(project.dir, 'site.yaml'), 'utf8');
+    await writeFile(path.join(project.dir, 'site.yaml'), site.replace('url_env: POSTMORTEM_SLACK_URL', 'url_env: SLACK_URL'));
+    try {
+      const bad = await notify(['--previous', current]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^site\.yaml:7:29 error notify\[0\]\.url_env must name an environment variable that starts with POSTMORTEM_ .*\n[\s\S]*Nothing was sent: fix site\.yaml first \(postmortem check\)\.\n$/);
+    } finally {
+      await writeFile(path.join(project.dir, 'site.yaml'), site);
+    }
     const later = path.join(work, 'later');
     const b = await runCli(['build', project.dir, '--out', later], { env: { SOURCE_DATE_EPOCH: String(1_735_689_600 + 3600) } });
     assert.equal(b.code, 0);
