@@ -224,5 +224,13 @@ describe('the widget and embed/ on a page of another origin, in Chromium', { ski
     assert.equal(await busy!.evaluate(() => getComputedStyle(document.body).fontSize), '14px', 'its stylesheet is allowed by its CSP');
     assert.deepEqual(errors, []);
     await page.context().close();
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 400, height: 160 } });
+      const alone = await context.newPage();
+      await alone.goto(`${ongoing.base}embed/`);
+      const violations = (await runAxe(alone)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      assert.deepEqual(violations, [], `embed/ in ${scheme}: ${describeViolations(violations)}`);
+      await context.close();
+    }
   });
 });
