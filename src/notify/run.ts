@@ -83,11 +83,12 @@ export async function runNotify(opts: NotifyOptions, io: NotifyIo): Promise<numb
   const current = await readCurrent(opts.siteDir, io);
   const previous = await readPrevious(opts.previous, io, opts.send);
   if (previous.kind === 'none' && !opts.firstRun) {
-    io.out(`First run: ${oneLine(previous.source)} has no snapshot (the live site does not exist yet, or was built before notify). Nothing was sent; --first-run announces what is going on now.\n`);
+    if (opts.format === 'json') io.out(terminalSafe(toJson(jsonReport([], current, null, previous.source, [], opts.targets, null))));
+    else io.out(`First run: ${oneLine(previous.source)} has no snapshot (the live site does not exist yet, or was built before notify). Nothing was sent; --first-run announces what is going on now.\n`);
     return 0;
   }
   const before = previous.kind === 'snapshot' ? previous.snapshot : null;
-  if (before && before.generated_at > current.generated_at) {
+  if (before && Date.parse(before.generated_at) > Date.parse(current.generated_at)) {
     throw new NotifyError(`the live site (built ${humanUtc(Date.parse(before.generated_at))}) is newer than this build (${humanUtc(Date.parse(current.generated_at))}): a later publish went first; nothing was sent`);
   }
   const changes = deriveChanges(before, current);
