@@ -115,7 +115,17 @@ describe('postmortem init', () => {
     assert.deepEqual(check.steps.map((s) => s.uses ?? s.run), ['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci', action]);
     assert.deepEqual(check.steps[3]!.with, { command: 'check', args: '--strict' });
     const publish = workflow.jobs.publish!;
-    assert.deepEqual(publish.steps.map((s) => s.uses ?? s.run), ['actions/checkout@v4', 'actions/setup-node@v4', 'npm ci', action, 'actions/upload-pages-artifact@v3', 'actions/deploy-pages@v4']);
+    assert.deepEqual(publish.steps.map((s) => s.uses ?? s.run), [
+      'actions/checkout@v4',
+      'actions/setup-node@v4',
+      'npm ci',
+      action,
+      'actions/upload-pages-artifact@v3',
+      'npx postmortem notify --save-previous .notify-previous',
+      'actions/deploy-pages@v4',
+      'npx postmortem notify --previous .notify-previous --outbox notify-outbox.json',
+      'actions/upload-artifact@v4',
+    ]);
     assert.deepEqual(publish.steps[4]!.with, { path: '${{ steps.build.outputs.site }}' });
   });
 

@@ -168,7 +168,7 @@ describe('the site schema describes site.yaml', () => {
   const props = schema.properties!;
 
   it('lists every key, with title and services required, and refuses unknown keys', () => {
-    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'services']);
+    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'services', 'notify']);
     assert.deepEqual(schema.required, ['title', 'services']);
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(KNOWN_KEYS.site, Object.keys(props));

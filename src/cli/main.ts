@@ -175,6 +175,55 @@ site's time zone.`,
     positionals: 'title',
     run: async (values, root, positionals, io) => (await import('./commands/new.js')).runNew(root, positionals.join(' '), values, io),
   },
+  notify: {
+    summary: 'after a publish, announce what changed to Slack, Discord, Teams and webhooks',
+    usage: 'postmortem notify --previous DIR_OR_URL [--dry-run] [--first-run] [--outbox FILE] [--site DIR] [--timeout S] [--deadline S] [--format text|json] [--root DIR]\n       postmortem notify --save-previous DIR [--previous URL] [--site DIR]\n       postmortem notify --resend FILE [--dry-run]',
+    help: `Compares the site just built (<root>/dist, or --site DIR) with the site that was live before the deploy,
+and posts each change (incident opened, update posted, resolved, postmortem published, maintenance
+scheduled, started or completed, a service's status changed) to the targets of site.yaml's notify:,
+each in its platform's format. Nothing changed, nothing sent; the same publish run again sends nothing.
+Target URLs and secrets are read from the POSTMORTEM_* variables the targets name, never printed.
+
+In CI: before the deploy, save the live site's snapshot; after it, notify:
+  postmortem notify --save-previous .notify-previous      (the live site: base_url of the build)
+  postmortem notify --previous .notify-previous --outbox notify-outbox.json
+
+Options:
+  --previous X      the live site before this deploy: a folder holding its api/notify.json (saved by
+                    --save-previous), or its URL when run before the deploy. A live site without a
+                    snapshot (404) is a first run: nothing is sent; one that times out or answers
+                    5xx fails the command (exit 1) without sending anything
+  --dry-run         print each message instead of sending it (needs no secret)
+  --first-run       when the live site has no snapshot, announce what is going on now (ongoing
+                    incidents, maintenance in progress or upcoming), never the history
+  --outbox FILE     save the messages not delivered there, to send later with --resend FILE
+  --save-previous DIR  fetch the live site's snapshot (base_url of the built site, or --previous URL)
+                    into DIR and exit; run it before the deploy
+  --resend FILE     send the messages of an outbox again (the outbox keeps those still not delivered)
+  --site DIR        the site just built (default: <root>/dist)
+  --timeout S       seconds one request may take (default 10)
+  --deadline S      seconds all deliveries may take, retries included (default 120)
+  --format FORMAT   text (default) or json
+  --root DIR        the project folder holding site.yaml (default: the current folder)
+
+Exit status: 0 every message delivered (or nothing to send), 1 a message not delivered, the live
+site unreadable or site.yaml invalid, 2 misuse, 130 cancelled.`,
+    options: {
+      ...rootOption,
+      previous: { type: 'string' },
+      site: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      'first-run': { type: 'boolean' },
+      outbox: { type: 'string' },
+      'save-previous': { type: 'string' },
+      resend: { type: 'string' },
+      timeout: { type: 'string' },
+      deadline: { type: 'string' },
+      format: { type: 'string' },
+    },
+    positionals: 'none',
+    run: async (values, root, _p, io) => (await import('./commands/notify.js')).runNotifyCommand(root, values, io),
+  },
   schema: {
     summary: 'print the JSON Schema of the incident frontmatter (or of site.yaml)',
     usage: 'postmortem schema [--site]',

@@ -21,11 +21,12 @@ export function xmlText(s: string): string {
 }
 
 /**
- * 2-space indented JSON plus a newline. `<` is written `\u003c` (same value once parsed) so that no
- * `</script>` or markup appears literally even if a file is sniffed or inlined as HTML.
+ * 2-space indented JSON (`indent` 0: on one line, for files only programs read) plus a newline. `<` is written
+ * `\u003c` (same value once parsed) so that no `</script>` or markup appears literally even if a file is sniffed or
+ * inlined as HTML.
  */
-export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, null, 2).replace(/</g, '\\u003c')}\n`;
+export function toJson(value: unknown, indent = 2): string {
+  return `${JSON.stringify(value, null, indent).replace(/</g, '\\u003c')}\n`;
 }
 
 /**

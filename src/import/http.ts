@@ -82,7 +82,7 @@ async function readBody(res: Response, shown: string): Promise<string> {
   if (length > MAX_INPUT_BYTES) throw new FetchError(`${shown} is ${length} bytes, over the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit of an import`);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > MAX_INPUT_BYTES) throw new FetchError(`${shown} is over the ${MAX_INPUT_BYTES / 1024 / 1024} MiB limit of an import`);
     chunks.push(chunk);

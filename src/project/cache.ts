@@ -3,7 +3,7 @@
  * `<root>/.cache/postmortem/`, so that a rebuild parses and renders only the files that changed.
  *
  * A result is reused only when all of these are the same: the file's bytes (SHA-256 of its text), the tool
- * (CACHE_FORMAT, package version and a hash of the tool's own compiled code), site.yaml (its whole text), the
+ * (CACHE_FORMAT, package version and a hash of the tool's own compiled code), site.yaml (its whole text but `notify:`), the
  * drafts flag, and "now" inside the window over which validation gives the same result (see `NowWindow` in
  * validate.ts: an incident that may become overdue tomorrow is re-validated tomorrow). Pages, feeds and the API
  * are always rendered from the results, so a template change cannot leave a stale page.
@@ -23,7 +23,7 @@ import { COMPILED_ROOT, packageVersion } from '../core/paths.js';
 import { deserialize, serialize } from 'node:v8';
 import { contentHash } from '../core/hash.js';
 import type { FileResult } from '../process/index.js';
-import { inWindow } from '../validate/index.js';
+import { configTextWithoutNotify, inWindow } from '../validate/index.js';
 import { CACHE_DIR as CACHE_PATH } from '../source/index.js';
 
 /** Bump when the shape of stored results changes. */
@@ -91,9 +91,10 @@ export interface CacheKeyParts {
   tool?: string;
 }
 
+/** The key of the stored results; site.yaml's `notify:` targets are left out (nothing built depends on them). */
 export function cacheKey(parts: CacheKeyParts): string {
   return createHash('sha256')
-    .update(`postmortem cache ${CACHE_FORMAT}\0${parts.tool ?? toolIdentity()}\0${parts.drafts ? 'drafts' : 'published'}\0${parts.configText}`)
+    .update(`postmortem cache ${CACHE_FORMAT}\0${parts.tool ?? toolIdentity()}\0${parts.drafts ? 'drafts' : 'published'}\0${configTextWithoutNotify(parts.configText)}`)
     .digest('base64url');
 }
 

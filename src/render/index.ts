@@ -12,3 +12,5 @@ export { label, STATUS_LABEL } from './labels.js';
 export * from './feeds.js';
 export * from './api.js';
 export * from './badges.js';
+export { latestUpdate, NOTIFY_SNAPSHOT_FORMAT, NOTIFY_SNAPSHOT_PATH, NOTIFY_SNAPSHOT_VERSION, notifySnapshot, type IncidentPhase, type NotifySnapshot, type SnapshotIncident, type SnapshotService } from './notify-snapshot.js';
+export { EMBED_PATH, embedPage } from './embed.js';

@@ -165,7 +165,8 @@ export function schemaFiles(): Record<string, string> {
 
 /**
  * The workflow: `check` on pull requests (judged by what they change, annotating their lines) and `build` +
- * GitHub Pages on the default branch, every 30 minutes too so that time-based status stays fresh. It runs the
+ * GitHub Pages on the default branch, every 30 minutes too so that time-based status stays fresh, then
+ * `notify` (what the publish changed, to the targets of site.yaml; an outbox artifact of what failed). It runs the
  * Action shipped in the project's own dev dependency (`./node_modules/<package>`): the version the lockfile
  * pins, with no repository address to trust or keep in step.
  */
@@ -188,7 +189,7 @@ permissions:
 
 concurrency:
   group: status-\${{ github.ref }}
-  cancel-in-progress: true
+  cancel-in-progress: \${{ github.event_name == 'pull_request' }}   # a publish finishes (and notifies) before the next
 
 jobs:
   check:
@@ -221,8 +222,18 @@ jobs:
         with: { command: build }
       - uses: actions/upload-pages-artifact@v3
         with: { path: "\${{ steps.build.outputs.site }}" }
+      - run: npx postmortem notify --save-previous .notify-previous   # the live site, before it is replaced
+        continue-on-error: true                                       # never blocks the deploy; notify then fails
       - id: deploy
         uses: actions/deploy-pages@v4
+      - run: npx postmortem notify --previous .notify-previous --outbox notify-outbox.json
+        env:                                                          # only the targets listed in site.yaml
+          POSTMORTEM_SLACK_URL: \${{ secrets.POSTMORTEM_SLACK_URL }}
+          POSTMORTEM_HOOK_URL: \${{ secrets.POSTMORTEM_HOOK_URL }}
+          POSTMORTEM_HOOK_SECRET: \${{ secrets.POSTMORTEM_HOOK_SECRET }}
+      - if: failure() || cancelled()
+        uses: actions/upload-artifact@v4
+        with: { name: notify-outbox, path: notify-outbox.json, if-no-files-found: ignore }
 `;
 }
 

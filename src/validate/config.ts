@@ -2,6 +2,7 @@
 import { Rule } from '../core/rules.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SiteConfig } from '../core/model.js';
+import type { NotifyTarget } from '../core/notify.js';
 import { diagnosticAt, parseYamlFile, spanOf } from '../parse/index.js';
 import { CONFIG_FILE } from '../source/index.js';
 import { hasError } from '../core/diagnostic.js';
@@ -9,21 +10,30 @@ import { siteSchema } from './schema.js';
 import { issuesToDiagnostics } from './issues.js';
 import { allZoneNames, parseDate, zoneFor } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
+import { checkNotifyTargets } from './notify.js';
 
-export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConfig | null; diagnostics: Diagnostic[] } {
+/** A validated site.yaml: the site's configuration, and apart from it the notification targets (not part of the site). */
+export interface LoadedConfig {
+  config: SiteConfig | null;
+  /** Empty when there are none or when site.yaml has errors. */
+  notify: NotifyTarget[];
+  diagnostics: Diagnostic[];
+}
+
+export function loadConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   const parsed = parseYamlFile(file, text);
   const diagnostics = [...parsed.diagnostics];
-  if (parsed.diagnostics.length > 0) return { config: null, diagnostics };
+  if (parsed.diagnostics.length > 0) return { config: null, notify: [], diagnostics };
   if (parsed.data === null || typeof parsed.data !== 'object' || Array.isArray(parsed.data)) {
     diagnostics.push(
       diagnosticAt(parsed, { start: 0, end: 0 }, Rule.InvalidType, `${file} must be a mapping of keys (title, services, …); found ${parsed.data === null || parsed.data === undefined ? 'an empty file' : 'something else'}`),
     );
-    return { config: null, diagnostics };
+    return { config: null, notify: [], diagnostics };
   }
   const result = siteSchema.safeParse(parsed.data);
   if (!result.success) {
     diagnostics.push(...issuesToDiagnostics(parsed, parsed.data, result.error.issues, 'site'));
-    return { config: null, diagnostics };
+    return { config: null, notify: [], diagnostics };
   }
   const raw = result.data;
   const timezone = raw.timezone ?? 'UTC';
@@ -60,7 +70,9 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
       );
     }
   }
-  if (hasError(diagnostics)) return { config: null, diagnostics };
+  const notify = checkNotifyTargets(parsed, raw.notify, raw.services.map((s) => s.id));
+  diagnostics.push(...notify.diagnostics);
+  if (hasError(diagnostics)) return { config: null, notify: [], diagnostics };
   const config: SiteConfig = {
     title: raw.title,
     basePath,
@@ -70,5 +82,5 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
   };
   if (raw.description !== undefined) config.description = raw.description;
   if (baseUrl !== undefined) config.baseUrl = baseUrl;
-  return { config, diagnostics };
+  return { config, notify: notify.targets, diagnostics };
 }

@@ -3,8 +3,9 @@
  * schema (schema.ts) drives both the validation of shapes and `postmortem schema`; the rules that need context
  * are grouped by what they check (times, services, timeline, actions, warnings).
  */
-export { incidentJsonSchema, incidentSchema, KNOWN_KEYS, siteJsonSchema, siteSchema, SLUG_PATTERN, type RawIncident } from './schema.js';
-export { loadConfig } from './config.js';
+export { incidentJsonSchema, incidentSchema, KEY_HINTS, KNOWN_KEYS, notifyTargetSchema, siteJsonSchema, siteSchema, SLUG_PATTERN, type RawIncident } from './schema.js';
+export { loadConfig, type LoadedConfig } from './config.js';
+export { checkNotifyTargets, configTextWithoutNotify } from './notify.js';
 export { validateDocument } from './incident.js';
 export type { ValidateContext } from './checker.js';
 export { inWindow, openWindow, type NowWindow } from './now-window.js';

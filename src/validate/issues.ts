@@ -8,7 +8,7 @@ import { Rule, type AnyRule } from '../core/rules.js';
 import { plural } from '../core/text.js';
 import { diagnosticAt, emptyValueHint, lineTextAt, spanOf, type ParsedYaml } from '../parse/index.js';
 import { didYouMean } from '../core/suggest.js';
-import { KNOWN_KEYS } from './schema.js';
+import { KEY_HINTS, KNOWN_KEYS } from './schema.js';
 import { parseTimestamp } from '../core/time.js';
 
 type Issue = z.core.$ZodIssue;
@@ -55,9 +55,12 @@ function isMissingKey(data: unknown, path: Path, value: unknown): boolean {
   return value === undefined && typeof key === 'string' && !!parent && typeof parent === 'object' && !Array.isArray(parent) && !Object.hasOwn(parent, key);
 }
 
+function patternOf(scope: 'incident' | 'site', path: Path): string {
+  return [scope, ...path.map((p) => (typeof p === 'number' ? '*' : String(p)))].join('.');
+}
+
 function keysFor(scope: 'incident' | 'site', path: Path): readonly string[] {
-  const pattern = [scope, ...path.map((p) => (typeof p === 'number' ? '*' : String(p)))].join('.');
-  return KNOWN_KEYS[pattern] ?? [];
+  return KNOWN_KEYS[patternOf(scope, path)] ?? [];
 }
 
 /** What a handler of one kind of zod issue works with. */
@@ -100,7 +103,8 @@ function unknownKeys(c: IssueContext, issue: Extract<Issue, { code: 'unrecognize
   const known = keysFor(c.scope, c.path);
   const inside = c.path.length ? ` in ${c.where}` : '';
   for (const key of issue.keys) {
-    c.flag([...c.path, key], Rule.UnknownKey, `unknown key "${key}"${inside}; expected one of ${known.join(', ')}`, didYouMean(key, known), 'key');
+    const hint = KEY_HINTS[patternOf(c.scope, c.path)]?.[key] ?? didYouMean(key, known);
+    c.flag([...c.path, key], Rule.UnknownKey, `unknown key "${key}"${inside}; expected one of ${known.join(', ')}`, hint, 'key');
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ACTION_KINDS, ACTION_STATUSES, IMPACT_VALUES, INCIDENT_STATUSES, LINK_KINDS, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
+import { NOTIFY_ENV_PATTERN, NOTIFY_EVENTS, NOTIFY_TYPES } from '../core/notify.js';
 import { DATE_PATTERN, TIMESTAMP_PATTERN } from '../core/time.js';
 
 export const SLUG_PATTERN = '^[a-z0-9]+(-[a-z0-9]+)*$';
@@ -49,6 +50,20 @@ export const serviceConfigSchema = z.strictObject({
   since: date('start of the service\'s life; uptime is not counted before it').optional(),
 });
 
+/**
+ * An environment variable's name. Its form (POSTMORTEM_…) is checked in notify.ts, which never repeats a value that
+ * is not a name: that value may be the secret itself, written in the file by mistake.
+ */
+const envName = (description: string) => z.string().min(1).meta({ description, pattern: NOTIFY_ENV_PATTERN });
+
+export const notifyTargetSchema = z.strictObject({
+  type: z.enum(NOTIFY_TYPES).meta({ description: 'the platform, posted to in its own message format' }),
+  url_env: envName('environment variable holding the target\'s URL, e.g. POSTMORTEM_SLACK_URL (never the URL itself)'),
+  secret_env: envName('webhook only: environment variable holding the signing secret').optional(),
+  services: z.array(slug('a service id')).min(1).optional().meta({ description: 'only what concerns these services (default: every service)' }),
+  events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional().meta({ description: 'only these events (default: every one but service_status)' }),
+});
+
 export const siteSchema = z
   .strictObject({
     title: text('site name, e.g. "Acme Status"').max(200),
@@ -57,6 +72,7 @@ export const siteSchema = z
     timezone: timezone.optional(),
     uptime_days: z.number().int().min(1).max(365).optional().meta({ description: 'window of the uptime bars and percentages (default 90)' }),
     services: z.array(serviceConfigSchema).min(1).meta({ description: 'the services a reader sees, in display order' }),
+    notify: z.array(notifyTargetSchema).optional().meta({ description: 'where `postmortem notify` posts what a publish changed' }),
   })
   .meta({ title: 'postmortem site.yaml' });
 
@@ -132,6 +148,13 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   'incident.links.*': Object.keys(linkSchema.shape),
   site: Object.keys(siteSchema.shape),
   'site.services.*': Object.keys(serviceConfigSchema.shape),
+  'site.notify.*': Object.keys(notifyTargetSchema.shape),
+};
+
+/** Help for keys people write where another is meant, by path pattern (beyond "did you mean"). */
+const SECRET_IN_FILE = 'a webhook URL or secret is a secret: set it in a CI secret exposed as an environment variable named POSTMORTEM_…, and name that variable in url_env (or secret_env)';
+export const KEY_HINTS: Record<string, Record<string, string>> = {
+  'site.notify.*': { url: SECRET_IN_FILE, webhook: SECRET_IN_FILE, webhook_url: SECRET_IN_FILE, secret: SECRET_IN_FILE, token: SECRET_IN_FILE },
 };
 
 export function incidentJsonSchema(): object {

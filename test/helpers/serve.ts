@@ -27,8 +27,11 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Serve `dir` under `prefix` on 127.0.0.1, with content types, like a static host (GitHub Pages). */
-export async function serveStatic(dir: string, prefix = PREFIX): Promise<{ origin: string; base: string; close(): Promise<void> }> {
+/**
+ * Serve `dir` under `prefix` on 127.0.0.1, with content types, like a static host (GitHub Pages); `headers` are added
+ * to every file served (GitHub Pages sends `Access-Control-Allow-Origin: *`).
+ */
+export async function serveStatic(dir: string, prefix = PREFIX, headers: Record<string, string> = {}): Promise<{ origin: string; base: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     let p = decodeURIComponent(url.pathname);
@@ -49,7 +52,7 @@ export async function serveStatic(dir: string, prefix = PREFIX): Promise<{ origi
         res.writeHead(301, { location: `${url.pathname}/` }).end();
         return;
       }
-      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(await readFile(file));
+      res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', ...headers }).end(await readFile(file));
     } catch {
       res.writeHead(404, { 'content-type': TYPES['.html']! }).end(await readFile(path.join(dir, '404.html')).catch(() => ''));
     }
