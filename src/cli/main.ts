@@ -8,6 +8,7 @@ import path from 'node:path';
 import { packageVersion } from '../core/paths.js';
 import { defaultIo, type Io } from '../core/io.js';
 import { ProjectError } from '../core/errors.js';
+import { say } from '../core/terminal.js';
 import type { Values } from './options.js';
 
 export type { Io } from '../core/io.js';
@@ -179,7 +180,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   if (!command) {
     const { didYouMean } = await import('../core/suggest.js');
     const hint = didYouMean(name, Object.keys(COMMANDS));
-    io.err(`postmortem: unknown command "${name}"${hint ? `; ${hint}` : ''}\nRun \`postmortem --help\` for the list of commands.\n`);
+    io.err(say`postmortem: unknown command "${name}"${hint ? `; ${hint}` : ''}` + '\nRun `postmortem --help` for the list of commands.\n');
     return EXIT.usage;
   }
   let values: Record<string, string | boolean | undefined>;
@@ -204,7 +205,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (command.positionals === 'title' && positionals.length === 0) throw new UsageError('expected a title, e.g. postmortem new "Database failover"');
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e);
-    io.err(`postmortem ${name}: ${message}\nUsage: ${command.usage}\n`);
+    io.err(say`postmortem ${name}: ${message}` + `\nUsage: ${command.usage}\n`);
     return EXIT.usage;
   }
   const rootArg = command.positionals === 'root' && positionals[0] !== undefined ? positionals[0] : (values.root as string | undefined);
@@ -213,7 +214,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return await command.run(values, root, positionals, io);
   } catch (e) {
     if (e instanceof ProjectError || e instanceof UsageError) {
-      io.err(`postmortem ${name}: ${e.message}\n`);
+      io.err(say`postmortem ${name}: ${e.message}\n`);
       return EXIT.usage;
     }
     throw e;

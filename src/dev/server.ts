@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeHtml } from '../core/text.js';
+import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import { STATIC_DIR } from '../source/index.js';
 import type { SiteOutputs } from '../render/index.js';
 import { CLIENT_JS, CLIENT_PATH, DEV_CSS, EVENTS_PATH, OVERLAY_ID, STYLE_PATH } from './client.js';
@@ -142,7 +143,7 @@ export class DevServer {
   constructor(private readonly opts: DevServerOptions) {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
-        this.opts.log(`postmortem dev: error serving ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        this.opts.log(say`postmortem dev: error serving ${req.url}:` + `\n${escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
         if (!res.headersSent) this.send(res, req, { status: 500, type: TYPES['.txt']!, body: `Internal error: ${e instanceof Error ? e.message : String(e)}\n` });
         else res.destroy();
       });
@@ -283,7 +284,7 @@ export class DevServer {
     } catch (e) {
       // A template that fails at render time: say so on the page and in the terminal, keep serving.
       const message = e instanceof Error ? e.message : String(e);
-      this.opts.log(`postmortem dev: could not render ${file}: ${message}\n`);
+      this.opts.log(say`postmortem dev: could not render ${file}: ${message}\n`);
       const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Render error</title></head><body><h1>Could not render ${escapeHtml(file)}</h1><pre>${escapeHtml(e instanceof Error ? (e.stack ?? message) : message)}</pre></body></html>\n`;
       return this.send(res, req, this.withDevMarkup({ status: 500, type: TYPES['.html']!, body }));
     }

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Io } from '../core/io.js';
 import { buildTime } from '../core/now.js';
+import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import { CONFIG_FILE, readSource } from '../source/index.js';
 import { ProjectState } from '../project/index.js';
 import { DevServer } from './server.js';
@@ -59,7 +60,8 @@ export function displayUrl(host: string, port: number, basePath: string): string
   return `http://${shown}:${port}${basePath}`;
 }
 
-const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+/** An error as the terminal shows it (a stack trace, its lines escaped: its message may quote the input). */
+const errorText = (e: unknown) => escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e));
 
 /** Build, serve, watch. Throws ProjectError without a readable site.yaml, EADDRINUSE when no port is free. */
 export async function startDev(opts: DevOptions): Promise<DevSession> {
@@ -87,10 +89,10 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
   const url = displayUrl(opts.host, listening.port, server.basePath);
   if (listening.busy.length) {
     const busy = listening.busy.length === 1 ? `port ${listening.busy[0]} is in use` : `ports ${listening.busy[0]}–${listening.busy[listening.busy.length - 1]} are in use`;
-    io.out(`${busy}; serving on ${listening.port}\n`);
+    io.out(say`${busy}; serving on ${listening.port}\n`);
   }
-  io.out(`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, templates/ and static/; press Ctrl-C to stop.\n`);
-  if (opts.host === '0.0.0.0' || opts.host === '::') io.out(`Listening on every network interface (--host ${opts.host}).\n`);
+  io.out(say`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, templates/ and static/; press Ctrl-C to stop.\n`);
+  if (opts.host === '0.0.0.0' || opts.host === '::') io.out(say`Listening on every network interface (--host ${opts.host}).\n`);
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
 import { CONFIG_FILE, INCIDENTS_DIR, STATIC_DIR, TEMPLATES_DIR } from '../source/index.js';
+import { escapeControlsKeepLines, say } from '../core/terminal.js';
 
 /** Quiet time after the last file-system event before rebuilding. */
 export const DEBOUNCE_MS = 20;
@@ -102,10 +103,10 @@ export function watchProject(root: string, onBatch: (batch: Batch) => Promise<vo
     try {
       if (classify(root, event, p, pending)) schedule();
     } catch (e) {
-      log(`postmortem dev: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      log(`postmortem dev: ${escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     }
   });
-  watcher.on('error', (e) => log(`postmortem dev: warning: watching failed: ${e instanceof Error ? e.message : String(e)}\n`));
+  watcher.on('error', (e) => log(say`postmortem dev: warning: watching failed: ${e instanceof Error ? e.message : String(e)}\n`));
 
   return {
     ready: new Promise<void>((resolve) => watcher.once('ready', () => resolve())),

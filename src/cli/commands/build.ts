@@ -7,6 +7,7 @@ import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { plural } from '../../core/text.js';
+import { say } from '../../core/terminal.js';
 import { generateSite, writeSite } from '../../pipeline/index.js';
 import { parseBaseUrl, parseFileTimeout, parseFormat, parseJobs, type Values } from '../options.js';
 
@@ -37,7 +38,7 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
   const shown = path.relative(io.cwd, out) || '.';
   if (!generated.ok) {
     io.err(formatReport(project, format, io.color));
-    io.err(`Build failed: nothing was written; ${shown} is unchanged.\n`);
+    io.err(say`Build failed: nothing was written; ${shown} is unchanged.\n`);
     return 1;
   }
   if (counts(project.diagnostics).warnings > 0) io.err(formatReport(project, format, io.color));
@@ -45,6 +46,6 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
   const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
   const reused = written.reused > 0 ? ` (${written.reused} unchanged, reused)` : '';
-  io.out(`Built ${plural(generated.model.incidents.length, 'incident')} into ${shown}: ${pages} pages, ${written.files} files, ${formatBytes(written.bytes)}${reused} in ${seconds} s\n`);
+  io.out(say`Built ${plural(generated.model.incidents.length, 'incident')} into ${shown}: ${pages} pages, ${written.files} files, ${formatBytes(written.bytes)}${reused} in ${seconds} s\n`);
   return 0;
 }

@@ -11,6 +11,7 @@ import { ProjectError } from '../../core/errors.js';
 import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
+import { say } from '../../core/terminal.js';
 import { parseTimestamp } from '../../core/time.js';
 import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText } from '../../source/index.js';
 import { idFromPath, loadConfig } from '../../validate/index.js';
@@ -55,7 +56,7 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
   try {
     text = renderScaffold(template.text, { title, severity, services, started, draft: values.draft === true, timezone: config.timezone, schema });
   } catch (e) {
-    io.err(`postmortem new: the template ${path.relative(io.cwd, template.file) || template.file} could not be rendered: ${e instanceof Error ? e.message : String(e)}\nNothing was written.\n`);
+    io.err(say`postmortem new: the template ${path.relative(io.cwd, template.file) || template.file} could not be rendered: ${e instanceof Error ? e.message : String(e)}` + '\nNothing was written.\n');
     return 1;
   }
 
@@ -70,14 +71,14 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
   }
 
   if (await exists(abs)) {
-    io.err(`postmortem new: ${shown} already exists; refusing to overwrite it. Choose another title, or edit that file.\n`);
+    io.err(say`postmortem new: ${shown} already exists; refusing to overwrite it. Choose another title, or edit that file.\n`);
     return 1;
   }
   const id = idFromPath(file);
   const { files } = await findIncidentFiles(root);
   const clash = files.find((f) => idFromPath(f) === id);
   if (clash) {
-    io.err(`postmortem new: ${clash} already has the id "${id}" (ids are file names, unique across incidents/); choose another title.\n`);
+    io.err(say`postmortem new: ${clash} already has the id "${id}" (ids are file names, unique across incidents/); choose another title.\n`);
     return 1;
   }
 
@@ -86,13 +87,13 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
     await writeFile(abs, text, { flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      io.err(`postmortem new: ${shown} already exists; refusing to overwrite it.\n`);
+      io.err(say`postmortem new: ${shown} already exists; refusing to overwrite it.\n`);
       return 1;
     }
     throw e;
   }
   if (diagnostics.length > 0) io.err(formatReport({ diagnostics, sources, fileCount: 1 }, 'text', io.color));
-  io.out(`${shown}\n`);
+  io.out(say`${shown}\n`);
   return 0;
 }
 
