@@ -10,6 +10,28 @@ import { issuesToDiagnostics } from './issues.js';
 import { allZoneNames, parseDate, zoneFor } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
 
+/**
+ * base_url (of site.yaml, or `--base-url`), normalized to end with `/`, and its path, under which every page is
+ * served and linked. Its path must be plain folders: `https://status.example.com//evil.example/` has the path
+ * `//evil.example/`, which a browser reads as another host (a link in 404.html, `dev`'s redirect from `/`).
+ */
+export function readBaseUrl(value: string): { ok: true; baseUrl: string; basePath: string } | { ok: false; problem: string } {
+  const expected = 'must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/';
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return { ok: false, problem: `${expected}; found "${value}"` };
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || /\s/.test(value)) return { ok: false, problem: `${expected}; found "${value}"` };
+  if (u.username || u.password) return { ok: false, problem: `must not carry a user name or password (it is published in every feed); found "${value}"` };
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  if (u.pathname.includes('//') || /%(?:2f|5c)/i.test(u.pathname) || value.slice(u.protocol.length + 2).includes('\\')) {
+    return { ok: false, problem: `must have a path of plain folders (no empty folder "//", no encoded or back slash); found "${value}"` };
+  }
+  return { ok: true, baseUrl: u.href, basePath: u.pathname };
+}
+
 export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConfig | null; diagnostics: Diagnostic[] } {
   const parsed = parseYamlFile(file, text);
   const diagnostics = [...parsed.diagnostics];
@@ -48,17 +70,9 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
   let baseUrl: string | undefined;
   let basePath = '/';
   if (raw.base_url !== undefined) {
-    try {
-      const u = new URL(raw.base_url);
-      if (u.search || u.hash) throw new Error('query');
-      if (!u.pathname.endsWith('/')) u.pathname += '/';
-      baseUrl = u.href;
-      basePath = u.pathname;
-    } catch {
-      diagnostics.push(
-        diagnosticAt(parsed, spanOf(parsed, ['base_url']), Rule.InvalidUrl, `base_url must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/; found "${raw.base_url}"`),
-      );
-    }
+    const read = readBaseUrl(raw.base_url);
+    if (read.ok) ({ baseUrl, basePath } = read);
+    else diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['base_url']), Rule.InvalidUrl, `base_url ${read.problem}`));
   }
   if (hasError(diagnostics)) return { config: null, diagnostics };
   const config: SiteConfig = {

@@ -4,7 +4,7 @@
  * are grouped by what they check (times, services, timeline, actions, warnings).
  */
 export { incidentJsonSchema, incidentSchema, KNOWN_KEYS, siteJsonSchema, siteSchema, SLUG_PATTERN, type RawIncident } from './schema.js';
-export { loadConfig } from './config.js';
+export { loadConfig, readBaseUrl } from './config.js';
 export { validateDocument } from './incident.js';
 export type { ValidateContext } from './checker.js';
 export { inWindow, openWindow, type NowWindow } from './now-window.js';
