@@ -87,7 +87,7 @@ Options:
   },
   dev: {
     summary: 'build with drafts, serve, and rebuild and reload on every change',
-    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--open] [--file-timeout SECONDS] [--root DIR]',
+    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--allowed-host NAME] [--open] [--file-timeout SECONDS] [--root DIR]',
     help: `Builds the site (drafts included), serves it under the path of base_url, watches incidents/,
 site.yaml and templates/, rebuilds what a change affects and reloads the browser. Bad input is shown
 in the terminal and on the page; the last good site keeps being served.
@@ -95,11 +95,14 @@ in the terminal and on the page; the last good site keeps being served.
 Options:
   --port N          port to listen on (default 4000; if taken, the next free one, said plainly)
   --host HOST       address to listen on (default 127.0.0.1)
+  --allowed-host H  a host name requests may use besides localhost and the machine's own
+                    addresses (repeatable, or comma-separated; .example.com allows its
+                    subdomains too): other names are refused, against DNS rebinding
   --open            open the browser
   --file-timeout S  seconds one file may take to parse and render (default 10); a slower one
                     is shown as file-too-slow and the server carries on
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
-    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
+    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, 'allowed-host': { type: 'string', multiple: true }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/dev.js')).runDev(root, values, io),
   },
@@ -183,7 +186,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io.err(say`postmortem: unknown command "${name}"${hint ? `; ${hint}` : ''}` + '\nRun `postmortem --help` for the list of commands.\n');
     return EXIT.usage;
   }
-  let values: Record<string, string | boolean | undefined>;
+  let values: Values;
   let positionals: string[];
   try {
     if (rest.includes('-v') || rest.includes('--version')) {
@@ -195,7 +198,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return EXIT.ok;
     }
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    values = parsed.values as Record<string, string | boolean | undefined>;
+    values = parsed.values as Values;
     positionals = parsed.positionals;
     if (command.positionals === 'none' && positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (command.positionals === 'root' && positionals.length > 1) throw new UsageError(`expected at most one folder; found ${positionals.length} arguments`);

@@ -5,7 +5,7 @@ import { MAX_FILE_TIMEOUT_S, MIN_FILE_TIMEOUT_S } from '../process/index.js';
 import { DEFAULT_PORT } from '../dev/index.js';
 import { readBaseUrl } from '../validate/index.js';
 
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export function parseFormat(value: unknown): ReportFormat {
   const f = value === undefined ? 'text' : String(value);

@@ -80,7 +80,7 @@ export class Publisher {
 
   private report(result: ProjectResult, what: string, done: string): void {
     const problems: Diagnostic[] = [...result.diagnostics];
-    if (this.templates.error) problems.push(this.templates.error);
+    problems.push(...this.templates.errors);
     const { errors } = counts(problems);
     const reportable = { diagnostics: problems, sources: result.sources, fileCount: result.fileCount };
     this.server.setProblems(errors > 0 ? { title: `postmortem dev: ${summaryLine(problems, result.fileCount)}`, text: formatText(problems, result.sources, { color: false, fileCount: result.fileCount }) } : null);
@@ -126,7 +126,7 @@ export class Publisher {
   private patch(): SiteModel | null {
     const { state, since, current } = this;
     const config = state.config;
-    if (current === null || config === null || this.templates.renderer === null || this.templates.error !== null) return null;
+    if (current === null || config === null || this.templates.renderer === null || this.templates.errors.length > 0) return null;
     if (since.config || since.rescan || state.hasFileErrors || since.files.size > PATCH_MAX_FILES || this.templates.overridesBuiltins) return null;
     const edited = [...since.files].map((f) => state.files.get(f)).filter((r): r is FileResult => r !== undefined);
     if (edited.length !== since.files.size) return null;

@@ -38,6 +38,8 @@ export interface DevOptions {
   fileTimeoutMs?: number;
   /** "Now" (default: SOURCE_DATE_EPOCH, else the clock). */
   now?: () => number;
+  /** Host names requests may name besides the server's own (`--allowed-host`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface DevSession {
@@ -76,7 +78,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     await state.close();
     throw e;
   }
-  const server = new DevServer({ root, log: io.err });
+  const server = new DevServer({ root, log: io.err, ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}) });
   const live = new LiveProject(root, io, state, templates, server);
   live.publishFirst(t0);
   let listening;
@@ -175,7 +177,7 @@ class LiveProject {
   private async onBatch(batch: Batch): Promise<void> {
     const started = performance.now();
     try {
-      const summary = await this.state.apply({ files: batch.files, rescan: batch.rescan, config: batch.config });
+      const summary = await this.state.apply({ files: batch.files, rescan: batch.rescan, config: batch.config, static: batch.static });
       if (batch.templates) await this.templates.reload();
       this.verifyLater(batch.files);
       this.watchClock();
@@ -186,8 +188,8 @@ class LiveProject {
         ...(batch.static ? ['static'] : []),
         ...(summary.files.length > 3 ? [`${summary.files.length} files`] : summary.files),
       ].join(', ');
-      // New templates may show anything: the whole site is built again, never patched.
-      const ok = this.publisher.publish(started, what || 'no change', batch.templates ? { ...summary, config: true } : summary);
+      // New templates may show anything, and static/ may hold errors: the whole site is built again, never patched.
+      const ok = this.publisher.publish(started, what || 'no change', batch.templates || batch.static ? { ...summary, config: true } : summary);
       this.rebuilt({ ms: Math.round(performance.now() - started), ok });
     } catch (e) {
       if (!this.stopped) this.failed(started, e); // (closing abandons the file being processed)

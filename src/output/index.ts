@@ -6,6 +6,6 @@ export { safeOutputPath } from './paths.js';
 export { writeOutput, type WriteOutputOptions } from './write.js';
 export { writeFresh, updateTree } from './tree.js';
 export { folderIdentity, outputPlaces, readRecord, writeRecord } from './records.js';
-export { copyStatic } from './static.js';
+export { copyStatic, staticConflicts } from './static.js';
 export { stagingDir, swapIn } from './swap.js';
 export type { KnownOutput, OutputKeys, WriteResult } from './files.js';

@@ -6,7 +6,6 @@
 import path from 'node:path';
 import { lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import type { PendingFile } from '../render/index.js';
-import { STATIC_DIR } from '../source/index.js';
 import { folderIdentity, outputPlaces, readRecord, writeRecord } from './records.js';
 import { copyStatic } from './static.js';
 import { stagingDir, swapIn } from './swap.js';
@@ -20,6 +19,8 @@ export interface WriteOutputOptions {
   cacheDir?: string;
   /** The tool's identity (a record made by another version of the tool is not used). */
   tool?: string;
+  /** The files of the user's `static/` folder to copy in (see `listStaticFiles`). */
+  statics?: readonly string[];
 }
 
 /**
@@ -52,7 +53,7 @@ export async function writeOutput(root: string, out: string, files: readonly Pen
   let old: string | null = null;
   try {
     if (!taken) mkdirSync(staged, { recursive: true });
-    const statics = await copyStatic(path.join(root, STATIC_DIR), staged);
+    const statics = await copyStatic(root, opts.statics ?? [], staged);
     const result = taken ? updateTree(staged, files, spare!.keys, new Set(statics)) : writeFresh(staged, files, current, new Set(statics));
     for (const p of statics) if (!result.keys.has(p)) result.keys.set(p, [null, 0]);
     const id = folderIdentity(staged);

@@ -11,7 +11,8 @@ import { Eta } from 'eta/core';
 import { BUILTIN_TEMPLATES_DIR } from '../render/index.js';
 import { slugify } from '../core/text.js';
 import { isoUtc } from '../core/format.js';
-import { TEMPLATES_DIR } from '../source/index.js';
+import { refusalMessage, resolveInput, TEMPLATES_DIR } from '../source/index.js';
+import { ProjectError } from '../core/errors.js';
 
 export const SCAFFOLD_TEMPLATE = 'incident.md';
 /** Longest slug of the title in a file name: the id (`YYYY-MM-DD-` + slug) is at most 100 characters. */
@@ -66,6 +67,9 @@ export function startedNow(now: number): string {
 /** The template text: the user's `<root>/templates/incident.md`, else ours. */
 export async function loadScaffoldTemplate(root: string): Promise<{ text: string; file: string; origin: 'user' | 'builtin' }> {
   const user = path.join(root, TEMPLATES_DIR, SCAFFOLD_TEMPLATE);
+  // The rule of every input path: a link out of the project is never read.
+  const where = await resolveInput(root, `${TEMPLATES_DIR}/${SCAFFOLD_TEMPLATE}`);
+  if (!where.ok && 'refused' in where) throw new ProjectError(refusalMessage(`${TEMPLATES_DIR}/${SCAFFOLD_TEMPLATE}`, where.refused));
   try {
     return { text: await readFile(user, 'utf8'), file: user, origin: 'user' };
   } catch (e) {

@@ -3,13 +3,14 @@
  * Never follows a link out of the root, never walks a loop, never reads a huge file, never throws for bad files:
  * every problem is one diagnostic for that path.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
 import { compareStrings } from '../core/compare.js';
 import { INCIDENTS_DIR } from './layout.js';
+import { realRootOf, refusal, refusalMessage, resolveInput, resolveInputSync, type Resolved } from './inputs.js';
 
 /** Largest incident file accepted, in bytes. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -24,17 +25,11 @@ function rel(root: string, abs: string): string {
   return path.relative(root, abs).split(path.sep).join('/');
 }
 
-function isInside(parent: string, child: string): boolean {
-  const r = path.relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
-}
-
 /** List the incident files (sorted, relative paths) and diagnostics for what could not be walked. */
 export async function findIncidentFiles(root: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
-  const realRoot = await realpath(root);
-  const top = path.join(root, INCIDENTS_DIR);
+  const realRoot = realRootOf(root);
   const visited = new Set<string>();
 
   async function walk(dir: string): Promise<void> {
@@ -70,8 +65,9 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
           diagnostics.push(fileDiagnostic(relative, Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
           continue;
         }
-        if (!isInside(realRoot, target)) {
-          diagnostics.push(fileDiagnostic(relative, Rule.SymlinkOutsideRoot, 'the symbolic link points outside the project; refusing to read it', 'copy the file into incidents/ instead of linking to it'));
+        const why = refusal(realRoot, target);
+        if (why) {
+          diagnostics.push(fileDiagnostic(relative, Rule.SymlinkOutsideRoot, refusalMessage('the symbolic link', why), 'copy the file into incidents/ instead of linking to it'));
           continue;
         }
         const s = await stat(target).catch(() => null);
@@ -86,8 +82,10 @@ export async function findIncidentFiles(root: string): Promise<{ files: string[]
     }
   }
 
-  const s = await lstat(top).catch(() => null);
-  if (s) await walk(top);
+  // incidents/ itself obeys the rule of every input path (inputs.ts).
+  const top = await resolveInput(root, INCIDENTS_DIR);
+  if (top.ok) await walk(path.join(root, INCIDENTS_DIR));
+  else if ('refused' in top) diagnostics.push(fileDiagnostic(INCIDENTS_DIR, Rule.SymlinkOutsideRoot, refusalMessage(`${INCIDENTS_DIR}/`, top.refused), 'make incidents/ a folder of the project'));
   files.sort();
   return { files, diagnostics };
 }
@@ -106,11 +104,19 @@ function unreadable(file: string, e: unknown): Diagnostic {
   return fileDiagnostic(file, Rule.FileUnreadable, `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
 }
 
-/** Read one file as UTF-8 text with the size limit; a problem is a diagnostic. */
+/** A path that the rule of inputs (inputs.ts) refuses: a link out of the project, found after the walk. */
+function refused(file: string, where: Resolved): Diagnostic | null {
+  return !where.ok && 'refused' in where ? fileDiagnostic(file, Rule.SymlinkOutsideRoot, refusalMessage('the file', where.refused), 'copy the file into incidents/ instead of linking to it') : null;
+}
+
+/**
+ * Read one file as UTF-8 text with the size limit; a problem is a diagnostic. The path is checked again against the
+ * rule of inputs: `dev` reads paths named by file-system events, and a file may have become a link since the walk.
+ */
 export async function readSource(root: string, file: string): Promise<SourceFile | Diagnostic> {
   const abs = path.join(root, file);
   try {
-    return refuse(file, await stat(abs)) ?? decode(file, await readFile(abs));
+    return refused(file, await resolveInput(root, file)) ?? refuse(file, await stat(abs)) ?? decode(file, await readFile(abs));
   } catch (e) {
     return unreadable(file, e);
   }
@@ -123,7 +129,7 @@ export async function readSource(root: string, file: string): Promise<SourceFile
 export function readSourceSync(root: string, file: string): SourceFile | Diagnostic {
   const abs = path.join(root, file);
   try {
-    return refuse(file, statSync(abs)) ?? decode(file, readFileSync(abs));
+    return refused(file, resolveInputSync(root, file)) ?? refuse(file, statSync(abs)) ?? decode(file, readFileSync(abs));
   } catch (e) {
     return unreadable(file, e);
   }

@@ -9,6 +9,7 @@ import { formatReport } from '../../core/report.js';
 import { plural } from '../../core/text.js';
 import { say } from '../../core/terminal.js';
 import { generateSite, writeSite } from '../../pipeline/index.js';
+import { cacheFolder } from '../../project/index.js';
 import { parseBaseUrl, parseFileTimeout, parseFormat, parseJobs, type Values } from '../options.js';
 
 function formatBytes(n: number): string {
@@ -25,7 +26,12 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
   const baseUrl = parseBaseUrl(values['base-url']);
   const jobs = parseJobs(values.jobs);
   const fileTimeout = parseFileTimeout(values['file-timeout']);
-  const cache = values['no-cache'] !== true;
+  let cache = values['no-cache'] !== true;
+  const folder = cache ? cacheFolder(root) : null;
+  if (folder && 'unusable' in folder) {
+    io.err(say`note: not using the build cache: ${folder.unusable}; building everything from scratch\n`);
+    cache = false;
+  }
   const generated = await generateSite(root, {
     now: buildTime(io.env),
     drafts: values.drafts === true,
@@ -42,7 +48,7 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
     return 1;
   }
   if (counts(project.diagnostics).warnings > 0) io.err(formatReport(project, format, io.color));
-  const written = await writeSite(root, out, generated.pending, { cache });
+  const written = await writeSite(root, out, generated.pending, { cache, statics: project.staticFiles });
   const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
   const reused = written.reused > 0 ? ` (${written.reused} unchanged, reused)` : '';

@@ -5,7 +5,7 @@ import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { CONFIG_FILE } from '../../source/index.js';
-import { loadProject } from '../../project/index.js';
+import { generateSite } from '../../pipeline/index.js';
 import { parseFileTimeout, parseFormat, type Values } from '../options.js';
 
 export function exitCode(diagnostics: readonly Diagnostic[], strict: boolean): number {
@@ -16,7 +16,8 @@ export function exitCode(diagnostics: readonly Diagnostic[], strict: boolean): n
 export async function runCheck(root: string, values: Values, io: Io): Promise<number> {
   const format = parseFormat(values.format);
   const fileTimeout = parseFileTimeout(values['file-timeout']);
-  const result = await loadProject(root, { now: buildTime(io.env), drafts: values.drafts === true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
+  // Every step of `build` that can refuse the project, but for rendering and writing (see BuildOptions.check).
+  const { project: result } = await generateSite(root, { now: buildTime(io.env), drafts: values.drafts === true, check: true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
   if (!result.config && result.diagnostics.every((d) => d.file !== CONFIG_FILE)) throw new ProjectError(`${CONFIG_FILE} could not be used`);
   io.out(formatReport(result, format, io.color));
   return exitCode(result.diagnostics, values.strict === true);

@@ -10,7 +10,8 @@ export async function runDev(root: string, values: Values, io: Io): Promise<numb
   const fileTimeoutMs = parseFileTimeout(values['file-timeout']);
   let session: DevSession;
   try {
-    session = await startDev({ root, port, host, io, handleProcess: true, ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}) });
+    const allowedHosts = Array.isArray(values['allowed-host']) ? values['allowed-host'] : [];
+    session = await startDev({ root, port, host, io, handleProcess: true, allowedHosts, ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {

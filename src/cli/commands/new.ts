@@ -13,7 +13,7 @@ import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { say } from '../../core/terminal.js';
 import { parseTimestamp } from '../../core/time.js';
-import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText } from '../../source/index.js';
+import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText, refusalMessage, resolveInput } from '../../source/index.js';
 import { idFromPath, loadConfig } from '../../validate/index.js';
 import { processSource } from '../../process/index.js';
 import { dateIn, incidentFileName, loadScaffoldTemplate, normalizeTitle, renderScaffold, startedNow } from '../../scaffold/index.js';
@@ -82,6 +82,9 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
     return 1;
   }
 
+  // Never written through a link out of the project (the rule of every input path).
+  const folder = await resolveInput(root, INCIDENTS_DIR);
+  if (!folder.ok && 'refused' in folder) throw new ProjectError(refusalMessage(`${INCIDENTS_DIR}/`, folder.refused).replace('refusing to read it', 'refusing to write there'));
   await mkdir(path.dirname(abs), { recursive: true });
   try {
     await writeFile(abs, text, { flag: 'wx' });
