@@ -274,8 +274,8 @@ describe('builds at once into one folder', () => {
       const a = await listFiles(out);
       assert.deepEqual(a, await listFiles(reference));
       for (const f of a) assert.ok((await readFile(path.join(out, f))).equals(await readFile(path.join(reference, f))), `${f} differs`);
-      const leftovers = (await readdir(path.dirname(out))).filter((n) => n.startsWith(`.${path.basename(out)}.tmp-`));
-      assert.deepEqual(leftovers, [], 'no staging folder is left behind');
+      const leftovers = (await readdir(path.dirname(out))).filter((n) => n.startsWith(`.${path.basename(out)}.`));
+      assert.deepEqual(leftovers, [], 'no staging folder or lock is left behind');
     } finally {
       await rm(out, { recursive: true, force: true });
       await rm(reference, { recursive: true, force: true });

@@ -65,8 +65,10 @@ export async function generateSite(root: string, opts: BuildOptions, renderer?: 
       if (e instanceof TemplateError) for (const [file, text] of e.sources) project.sources.set(file, text);
     }
   }
-  if (!publishable(project) || !r) return { ok: false, project: withDiagnostics(project, more) };
-  const model = siteModel(project, opts.now, opts.drafts, !opts.check);
+  if (project.config === null || !r) return { ok: false, project: withDiagnostics(project, more) };
+  // The site of the incidents that are valid: with errors elsewhere, its paths are still checked against static/,
+  // so that one run reports every problem.
+  const model = siteModel({ ...project, config: project.config }, opts.now, opts.drafts, !opts.check);
   const outputs = new SiteOutputs(model, r);
   const pending = opts.check && project.staticFiles.length === 0 ? [] : outputs.all();
   more.push(...staticConflicts(project.staticFiles, pending.map((f) => f.path)));
@@ -91,8 +93,8 @@ export interface WriteSummary {
  * Write the files (and the user's `static/` files) beside `out`, then swap them in; with the cache, only what
  * changed (a cache folder that cannot be used, see `cacheFolder`, is not used).
  */
-export async function writeSite(root: string, out: string, files: readonly PendingFile[], opts: { cache?: boolean; tool?: string; statics?: readonly string[] } = {}): Promise<WriteSummary> {
+export async function writeSite(root: string, out: string, files: readonly PendingFile[], opts: { cache?: boolean; tool?: string; statics?: readonly string[]; onWait?: () => void } = {}): Promise<WriteSummary> {
   const cache = opts.cache ? cacheFolder(root) : null;
-  const statics = opts.statics ?? [];
-  return writeOutput(root, out, files, cache && 'dir' in cache ? { cacheDir: cache.dir, tool: opts.tool ?? toolIdentity(), statics } : { statics });
+  const base = { statics: opts.statics ?? [], ...(opts.onWait ? { onWait: opts.onWait } : {}) };
+  return writeOutput(root, out, files, cache && 'dir' in cache ? { ...base, cacheDir: cache.dir, tool: opts.tool ?? toolIdentity() } : base);
 }

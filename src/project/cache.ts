@@ -290,7 +290,7 @@ export class BuildCache {
           const [name, blob] = blobs[next++]!;
           const target = this.blobPath(name);
           await mkdir(path.dirname(target), { recursive: true });
-          const tmp = `${target}.tmp-${process.pid}`;
+          const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
           await writeFile(tmp, serialize(blob));
           await rename(tmp, target);
         }
