@@ -696,7 +696,7 @@ describe('check: exit codes and usage', () => {
   it('2 for a SOURCE_DATE_EPOCH that is not a number of seconds', async () => {
     const r = await runCli(['check', `${FIXTURES}/valid`], { env: { SOURCE_DATE_EPOCH: 'yesterday' } });
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'postmortem check: SOURCE_DATE_EPOCH must be a whole number of seconds; found "yesterday"\n');
+    assert.equal(r.stderr, 'postmortem check: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, at most 253402300799 (9999-12-31T23:59:59Z); found "yesterday"\n');
   });
 
   it('the root as a positional argument, with --root, both (the same), or the current folder', async () => {

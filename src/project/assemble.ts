@@ -3,7 +3,7 @@ import type { Incident, IncidentHtml, SiteConfig } from '../core/model.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { compareStrings } from '../core/compare.js';
 import { CONFIG_FILE, type StaticFiles } from '../source/index.js';
-import { checkAcrossFiles } from '../validate/index.js';
+import { checkAcrossFiles, checkGroupWeight } from '../validate/index.js';
 import type { FileResult } from '../process/index.js';
 
 /** A project as `check`, `build` and `dev` see it. */
@@ -36,7 +36,8 @@ export function assemble(
 ): ProjectResult {
   const sorted = [...results].sort((a, b) => compareStrings(a.file, b.file));
   const sources = new Map<string, string>([[CONFIG_FILE, configText]]);
-  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...statics.diagnostics, ...checkAcrossFiles(sorted.map((r) => r.file))];
+  const weights = sorted.flatMap((r) => (r.incident && r.weight !== undefined ? [{ file: r.file, weight: r.weight }] : []));
+  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...statics.diagnostics, ...checkAcrossFiles(sorted.map((r) => r.file)), ...checkGroupWeight(weights)];
   const incidents: Incident[] = [];
   const html = new Map<string, IncidentHtml>();
   const sourceHashes = new Map<string, string>();

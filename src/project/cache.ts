@@ -27,8 +27,8 @@ import { inWindow } from '../validate/index.js';
 import { CACHE_DIR as CACHE_PATH, canOwnFolder } from '../source/index.js';
 import { execFileSync } from 'node:child_process';
 
-/** Bump when the shape of stored results changes. */
-export const CACHE_FORMAT = 2;
+/** Bump when the shape of stored results changes (3: results carry their weight, see validate/limits.ts). */
+export const CACHE_FORMAT = 3;
 export const CACHE_DIR = path.join(...CACHE_PATH.split('/'));
 const SHARDS = 16;
 

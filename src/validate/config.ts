@@ -2,7 +2,7 @@
 import { Rule } from '../core/rules.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SiteConfig } from '../core/model.js';
-import { diagnosticAt, parseYamlFile, spanOf } from '../parse/index.js';
+import { diagnosticAt, OUTPUT_LIMITS, parseYamlFile, spanOf, type ParsedYaml } from '../parse/index.js';
 import { CONFIG_FILE } from '../source/index.js';
 import { hasError } from '../core/diagnostic.js';
 import { siteSchema } from './schema.js';
@@ -32,6 +32,25 @@ export function readBaseUrl(value: string): { ok: true; baseUrl: string; basePat
   return { ok: true, baseUrl: u.href, basePath: u.pathname };
 }
 
+/**
+ * The services a site may list: each has a page, a feed and a badge, and an uptime bar of `uptime_days` days on
+ * the status page and in the API, so their count and their days together bound the size of those files.
+ */
+function serviceLimits(parsed: ParsedYaml, count: number, days: number | undefined): Diagnostic[] {
+  const { maxServices, maxServiceDays } = OUTPUT_LIMITS;
+  if (count > maxServices) {
+    return [diagnosticAt(parsed, spanOf(parsed, ['services'], 'key'), Rule.TooManyServices, `site.yaml lists ${count.toLocaleString('en-US')} services; expected at most ${maxServices.toLocaleString('en-US')}`, 'group small services into one')];
+  }
+  const total = count * (days ?? 90);
+  if (total > maxServiceDays) {
+    const at = days !== undefined ? ['uptime_days'] : ['services'];
+    return [
+      diagnosticAt(parsed, spanOf(parsed, at, 'key'), Rule.TooManyServices, `${count.toLocaleString('en-US')} services × ${days ?? 90} days of uptime make ${total.toLocaleString('en-US')} days of uptime bars (on the status page and in the API); expected at most ${maxServiceDays.toLocaleString('en-US')}`, `shorten uptime_days to at most ${Math.floor(maxServiceDays / count)}, or group small services into one`),
+    ];
+  }
+  return [];
+}
+
 export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConfig | null; diagnostics: Diagnostic[] } {
   const parsed = parseYamlFile(file, text);
   const diagnostics = [...parsed.diagnostics];
@@ -54,6 +73,7 @@ export function loadConfig(text: string, file = CONFIG_FILE): { config: SiteConf
       diagnosticAt(parsed, spanOf(parsed, ['timezone']), Rule.UnknownTimezone, `timezone must be an IANA time zone name such as "Europe/Paris"; found "${timezone}"`, didYouMean(timezone, allZoneNames())),
     );
   }
+  diagnostics.push(...serviceLimits(parsed, raw.services.length, raw.uptime_days));
   const seen = new Map<string, number>();
   raw.services.forEach((s, i) => {
     const first = seen.get(s.id);

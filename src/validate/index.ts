@@ -10,5 +10,6 @@ export type { ValidateContext } from './checker.js';
 export { inWindow, openWindow, type NowWindow } from './now-window.js';
 export { checkFileName, idFromPath } from './filename.js';
 export { checkAcrossFiles } from './across.js';
+export { checkGroupWeight, valueBytes } from './limits.js';
 export { LONG_ONGOING_DAYS } from './warnings.js';
 export { describe, issuesToDiagnostics, pathString } from './issues.js';
