@@ -3,14 +3,14 @@
  * Never follows a link out of the root, never walks a loop, never reads a huge file, never throws for bad files:
  * every problem is one diagnostic for that path.
  */
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
-import { compareStrings } from '../core/compare.js';
 import { INCIDENTS_DIR } from './layout.js';
-import { realRootOf, refusal, refusalMessage, resolveInput, resolveInputSync, type Resolved } from './inputs.js';
+import { refusalMessage, resolveInput, resolveInputSync, type Resolved } from './inputs.js';
+import { walkInputFolder } from './folders.js';
 
 /** Largest incident file accepted, in bytes. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -21,73 +21,14 @@ export interface SourceFile {
   text: string;
 }
 
-function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
-
-/** List the incident files (sorted, relative paths) and diagnostics for what could not be walked. */
+/**
+ * List the incident files (sorted, relative paths) and diagnostics for what could not be walked. Names starting
+ * with `_` are skipped too (scaffolds); a FIFO, socket or device named like an incident is listed, so that
+ * `readSource` reports it without opening it.
+ */
 export async function findIncidentFiles(root: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const realRoot = realRootOf(root);
-  const visited = new Set<string>();
-
-  async function walk(dir: string): Promise<void> {
-    let real: string;
-    try {
-      real = await realpath(dir);
-    } catch {
-      return;
-    }
-    if (visited.has(real)) {
-      diagnostics.push(fileDiagnostic(rel(root, dir), Rule.SymlinkLoop, `the folder is a link back to a folder already read (${rel(realRoot, real) || '.'}); skipped it`, 'remove the symbolic link'));
-      return;
-    }
-    visited.add(real);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      diagnostics.push(fileDiagnostic(rel(root, dir), Rule.FileUnreadable, `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-      return;
-    }
-    entries.sort((a, b) => compareStrings(a.name, b.name));
-    for (const entry of entries) {
-      if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
-      const abs = path.join(dir, entry.name);
-      const relative = rel(root, abs);
-      let isDir = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await realpath(abs);
-        } catch {
-          diagnostics.push(fileDiagnostic(relative, Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
-          continue;
-        }
-        const why = refusal(realRoot, target);
-        if (why) {
-          diagnostics.push(fileDiagnostic(relative, Rule.SymlinkOutsideRoot, refusalMessage('the symbolic link', why), 'copy the file into incidents/ instead of linking to it'));
-          continue;
-        }
-        const s = await stat(target).catch(() => null);
-        isDir = !!s?.isDirectory();
-      }
-      if (isDir) {
-        await walk(abs);
-      } else if (entry.name.toLowerCase().endsWith('.md')) {
-        // A FIFO, socket or device named like an incident is listed too: readSource reports it without opening it.
-        files.push(relative);
-      }
-    }
-  }
-
-  // incidents/ itself obeys the rule of every input path (inputs.ts).
-  const top = await resolveInput(root, INCIDENTS_DIR);
-  if (top.ok) await walk(path.join(root, INCIDENTS_DIR));
-  else if ('refused' in top) diagnostics.push(fileDiagnostic(INCIDENTS_DIR, Rule.SymlinkOutsideRoot, refusalMessage(`${INCIDENTS_DIR}/`, top.refused), 'make incidents/ a folder of the project'));
-  files.sort();
-  return { files, diagnostics };
+  const { files, diagnostics } = await walkInputFolder(root, INCIDENTS_DIR, { skip: (name) => name.startsWith('_'), take: (name) => name.toLowerCase().endsWith('.md') });
+  return { files: files.map((f) => `${INCIDENTS_DIR}/${f}`), diagnostics };
 }
 
 /** What a file's metadata rules out before it is opened: anything but a regular file, or one over the limit. */

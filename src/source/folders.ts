@@ -1,9 +1,9 @@
 /**
- * The folders of inputs other than incidents/: `static/` (copied into the site as is) and `templates/`: which
- * files they hold, and what is wrong with them, as located diagnostics that `check`, `build` and `dev` report
- * alike. They obey the rule of every input path (inputs.ts): a link that stays inside the project is followed,
- * one that leads out of it or into a hidden folder is an error, never read; a folder link back into the tree is
- * skipped. Names starting with `.` are skipped.
+ * The folders of inputs: `incidents/`, `static/` (copied into the site as is) and `templates/`: which files they
+ * hold, and what is wrong with them, as located diagnostics that `check`, `build` and `dev` report alike. One walk
+ * for all three, under the rule of every input path (inputs.ts): a link that stays inside the project is
+ * followed, one that leads out of it or into a hidden folder is an error, never read; a folder link back into the
+ * tree is skipped. Names starting with `.` are skipped. Never throws for bad files.
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -26,6 +26,15 @@ export interface InputFiles {
 /** The files of `static/`: their site paths (the file is `static/<path>`). */
 export type StaticFiles = InputFiles;
 
+export interface WalkOptions {
+  /** Names not looked at, besides those starting with `.`. */
+  skip?: (name: string) => boolean;
+  /** Whether an entry that is not a folder is listed; `regular`: a regular file (not a FIFO, socket or device). */
+  take: (name: string, regular: boolean) => boolean;
+  /** Why a path (relative to the folder) cannot be published: an `invalid-static-path` error instead of the entry. */
+  bad?: (rel: string) => string | null;
+}
+
 /** Why a site path cannot be published as it is named, or null. */
 function badPath(p: string): string | null {
   if (p.length > MAX_STATIC_PATH) return `its path is ${p.length} characters long; at most ${MAX_STATIC_PATH}`;
@@ -36,29 +45,28 @@ function badPath(p: string): string | null {
 
 /** List `static/` (sorted site paths), with a diagnostic for each file that cannot be published. */
 export function listStaticFiles(root: string): Promise<StaticFiles> {
-  return listInputFolder(root, STATIC_DIR, badPath);
+  return walkInputFolder(root, STATIC_DIR, { take: (_name, regular) => regular, bad: badPath });
 }
 
 /** List `templates/` of the project (templates and assets), with a diagnostic for each link refused. */
 export function listTemplateFiles(root: string): Promise<InputFiles> {
-  return listInputFolder(root, TEMPLATES_DIR);
+  return walkInputFolder(root, TEMPLATES_DIR, { take: (_name, regular) => regular });
 }
 
-/**
- * List a folder of inputs (`dir`, relative to the root): every file, following links that stay in the project.
- * `bad`: why a path cannot be used (then a diagnostic of `invalid-static-path`), or null.
- */
-async function listInputFolder(root: string, dir: string, bad: (p: string) => string | null = () => null): Promise<InputFiles> {
+/** Walk the folder of inputs `dir` (relative to the root): its files as `opts` says, and what is wrong. */
+export async function walkInputFolder(root: string, dir: string, opts: WalkOptions): Promise<InputFiles> {
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const realRoot = realRootOf(root);
   const visited = new Set<string>();
+  const shown = (rel: string) => (rel ? `${dir}/${rel}` : dir);
 
   const walk = async (abs: string, rel: string): Promise<void> => {
     const real = await realpath(abs).catch(() => null);
     if (real === null) return;
     if (visited.has(real)) {
-      diagnostics.push(fileDiagnostic(`${dir}/${rel}`, Rule.SymlinkLoop, 'the folder is a link back to a folder already read; skipped it', 'remove the symbolic link'));
+      const seen = path.relative(realRoot, real).split(path.sep).join('/') || '.';
+      diagnostics.push(fileDiagnostic(shown(rel), Rule.SymlinkLoop, `the folder is a link back to a folder already read (${seen}); skipped it`, 'remove the symbolic link'));
       return;
     }
     visited.add(real);
@@ -66,46 +74,46 @@ async function listInputFolder(root: string, dir: string, bad: (p: string) => st
     try {
       entries = await readdir(abs, { withFileTypes: true });
     } catch (e) {
-      diagnostics.push(fileDiagnostic(rel ? `${dir}/${rel}` : dir, Rule.FileUnreadable, `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
+      diagnostics.push(fileDiagnostic(shown(rel), Rule.FileUnreadable, `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
       return;
     }
     entries.sort((a, b) => compareStrings(a.name, b.name));
     for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
+      if (entry.name.startsWith('.') || opts.skip?.(entry.name)) continue;
       const r = rel ? `${rel}/${entry.name}` : entry.name;
-      const shown = `${dir}/${r}`;
       const child = path.join(abs, entry.name);
       let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
+      let regular = entry.isFile();
       if (entry.isSymbolicLink()) {
         const target = await realpath(child).catch(() => null);
-        const why = target === null ? null : refusal(realRoot, target);
         if (target === null) {
-          diagnostics.push(fileDiagnostic(shown, Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
+          diagnostics.push(fileDiagnostic(shown(r), Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
           continue;
         }
+        const why = refusal(realRoot, target);
         if (why) {
-          diagnostics.push(fileDiagnostic(shown, Rule.SymlinkOutsideRoot, refusalMessage('the symbolic link', why), `copy the file into ${dir}/ instead of linking to it`));
+          diagnostics.push(fileDiagnostic(shown(r), Rule.SymlinkOutsideRoot, refusalMessage('the symbolic link', why), `copy the file into ${dir}/ instead of linking to it`));
           continue;
         }
         const s = await stat(target).catch(() => null);
         isDir = !!s?.isDirectory();
-        isFile = !!s?.isFile();
+        regular = !!s?.isFile();
       }
-      const why = bad(r);
-      if (why && (isDir || isFile)) {
-        diagnostics.push(fileDiagnostic(shown, Rule.InvalidStaticPath, `${isDir ? 'the folder' : 'the file'} cannot be published: ${why}`, 'rename it'));
+      if (!isDir && !opts.take(entry.name, regular)) continue;
+      const why = opts.bad?.(r);
+      if (why) {
+        diagnostics.push(fileDiagnostic(shown(r), Rule.InvalidStaticPath, `${isDir ? 'the folder' : 'the file'} cannot be published: ${why}`, 'rename it'));
         continue;
       }
       if (isDir) await walk(child, r);
-      else if (isFile) files.push(r); // (FIFOs, sockets and devices are left out, never opened)
+      else files.push(r);
     }
   };
 
+  // The folder itself obeys the rule of every input path.
   const top = await resolveInput(root, dir);
-  if (top.ok) {
-    if ((await stat(top.real)).isDirectory()) await walk(path.join(root, dir), '');
-  } else if ('refused' in top) {
+  if (top.ok) await walk(path.join(root, dir), ''); // (a file of that name: "cannot read the folder")
+  else if ('refused' in top) {
     diagnostics.push(fileDiagnostic(dir, Rule.SymlinkOutsideRoot, refusalMessage(`${dir}/`, top.refused), `make ${dir}/ a folder of the project`));
   }
   files.sort(compareStrings);

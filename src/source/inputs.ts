@@ -3,10 +3,10 @@
  * what is read, watched, printed or published comes from inside the project, never through a symbolic link that
  * leads out of it or into one of its hidden folders (`.git`, `.cache`: the history, and the build cache that
  * holds drafts). A link that stays inside the project is followed. The build cache is also written, so it may not
- * be reached through a link at all (cache.ts in project/ asks `ownFolder`).
+ * be reached through a link at all (cache.ts in project/ asks `canOwnFolder`).
  *
- * The reader (files.ts), the walker of `incidents/`, the template loader, the static files (`build` and `dev`)
- * and `new` all ask here.
+ * The reader (files.ts), the walker of the input folders (folders.ts), the template loader, the static files
+ * (`build` and `dev`), `dev`'s watcher and `new` all ask here.
  */
 import { lstatSync, realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
@@ -80,20 +80,6 @@ function judge(root: string, rel: string, real: string): Resolved {
   if (real === path.join(realRoot, ...rel.split('/'))) return { ok: true, real };
   const why = refusal(realRoot, real, rel);
   return why ? { ok: false, refused: why } : { ok: true, real };
-}
-
-/**
- * Whether `rel` is a folder of the project's own: every part of the path a real folder (no link anywhere on the
- * way), so that writing into it writes nowhere else. False when any part is a link, a file, or missing.
- */
-export function ownFolder(root: string, rel: string): boolean {
-  let p = root;
-  for (const part of rel.split('/')) {
-    p = path.join(p, part);
-    const st = lstatSync(p, { throwIfNoEntry: false });
-    if (!st?.isDirectory()) return false;
-  }
-  return true;
 }
 
 /**
