@@ -11,7 +11,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { connect } from 'node:net';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
+import { AllowedHosts } from '../src/dev/hosts.js';
 import path from 'node:path';
 import { startDev, DevServer } from '../src/dev/index.js';
 import type { Io } from '../src/cli/main.js';
@@ -185,6 +186,24 @@ describe('one rule for every input path: links at the top of the project', () =>
     }
   });
 
+  it('site.yaml as a FIFO, or over 1 MiB: exit 2 at once, never opened or read whole', async () => {
+    const dir = await project();
+    try {
+      await rm(path.join(dir, 'site.yaml'));
+      execFileSync('mkfifo', [path.join(dir, 'site.yaml')]);
+      const fifo = await runCli(['check', dir]);
+      assert.equal(fifo.code, 2);
+      assert.match(fifo.stderr, /site\.yaml is not a regular file/);
+      await rm(path.join(dir, 'site.yaml'));
+      await writeFile(path.join(dir, 'site.yaml'), `${SITE}# ${'x'.repeat(1024 * 1024)}\n`);
+      const big = await runCli(['check', dir]);
+      assert.equal(big.code, 2);
+      assert.match(big.stderr, /site\.yaml is \d+ bytes; it may be at most 1048576 bytes \(1 MiB\)/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('new: never writes through an incidents/ link out of the project', async () => {
     const outside = await mkdtemp(path.join(tmpdir(), 'pm-beyond-'));
     const dir = await project({});
@@ -331,6 +350,20 @@ describe('dev answers only requests for its own names', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('bound to every interface, the machine’s own addresses and name are its names too', () => {
+    const own = Object.values(networkInterfaces()).flatMap((l) => l ?? []).map((a) => a.address).filter((a) => !a.startsWith('127.') && a !== '::1');
+    const everywhere = new AllowedHosts('0.0.0.0');
+    const loopback = new AllowedHosts('127.0.0.1');
+    for (const a of own) {
+      const host = a.includes(':') ? `[${a}]:4000` : `${a}:4000`;
+      assert.ok(everywhere.allows(host), host);
+      assert.ok(!loopback.allows(host), `${host} is not a name of a server on 127.0.0.1`);
+    }
+    assert.ok(everywhere.allows(`${hostname()}:4000`));
+    assert.ok(!everywhere.allows('attacker.example'));
+    assert.ok(new AllowedHosts('192.0.2.7').allows('192.0.2.7:4000'), 'the address listened on');
   });
 
   it('--allowed-host on the command line', async () => {
