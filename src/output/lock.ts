@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** A lease not renewed for this long is a dead build's. */
@@ -44,7 +44,10 @@ export class OutputLock {
   private readonly timer: NodeJS.Timeout;
   private released = false;
 
-  private constructor(readonly path: string) {
+  private constructor(
+    readonly path: string,
+    private readonly owner: string,
+  ) {
     this.timer = setInterval(() => this.renew(true), HEARTBEAT_MS);
     this.timer.unref();
   }
@@ -59,9 +62,10 @@ export class OutputLock {
     for (;;) {
       try {
         mkdirSync(p);
-        // Not empty, so that no rename can replace it (see takeOver); who holds it, for the curious.
-        writeFileSync(path.join(p, 'owner'), `pid ${process.pid} on ${hostname()} since ${new Date().toISOString()}\n`);
-        return new OutputLock(p);
+        // Not empty, so that no rename can replace it (see takeOver); who holds it, for the curious and for release.
+        const owner = `pid ${process.pid} on ${hostname()} since ${new Date().toISOString()} (${randomBytes(8).toString('hex')})\n`;
+        writeFileSync(path.join(p, 'owner'), owner);
+        return new OutputLock(p, owner);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
@@ -120,11 +124,18 @@ export class OutputLock {
     return removed;
   }
 
+  /** Give the lock up (unless another build took it over after a stall of STALE_MS: then it is theirs now). */
   release(): void {
     if (this.released) return;
     this.released = true;
     clearInterval(this.timer);
-    rmSync(this.path, { recursive: true, force: true });
+    let owner = '';
+    try {
+      owner = readFileSync(path.join(this.path, 'owner'), 'utf8');
+    } catch {
+      return;
+    }
+    if (owner === this.owner) rmSync(this.path, { recursive: true, force: true });
   }
 }
 
