@@ -19,6 +19,23 @@ function formatBytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/**
+ * Why writing failed, said in a line or two, and the exit status: 2 when the machine refused (no space, no
+ * permission), 1 when a template threw (the user's, else a bug of ours, with its trace). Anything else is ours.
+ */
+function writeFailed(e: unknown, userTemplates: boolean, shown: string, io: Io): number {
+  if (e instanceof OutputError) {
+    io.err(say`Build failed: ${e.message}; ${shown} is unchanged.\n`);
+    return 2;
+  }
+  if (!(e instanceof RenderError)) throw e;
+  const why = userTemplates
+    ? 'a template of templates/ threw while rendering it (templates are code: check them, e.g. for a value that may be missing)'
+    : `this is a bug of postmortem; please report it with this trace:\n${escapeControlsKeepLines(e.reason instanceof Error ? (e.reason.stack ?? '') : '')}`;
+  io.err(say`Build failed: ${e.message}` + `\n${why}\n` + say`${shown} is unchanged.\n`);
+  return 1;
+}
+
 export async function runBuild(root: string, values: Values, io: Io): Promise<number> {
   const t0 = performance.now();
   const format = parseFormat(values.format);
@@ -60,19 +77,7 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
   try {
     written = await writeSite(root, out, generated.pending, { cache, statics: project.staticFiles, onWait: () => io.err(say`Another build is writing ${shown}; waiting for it to finish…\n`) });
   } catch (e) {
-    if (e instanceof OutputError) {
-      io.err(say`Build failed: ${e.message}; ${shown} is unchanged.\n`);
-      return 2;
-    }
-    if (e instanceof RenderError) {
-      const userTemplates = generated.renderer.templates.some((t) => t.origin === 'user');
-      const why = userTemplates
-        ? 'a template of templates/ threw while rendering it (templates are code: check them, e.g. for a value that may be missing)'
-        : `this is a bug of postmortem; please report it with this trace:\n${escapeControlsKeepLines(e.reason instanceof Error ? (e.reason.stack ?? '') : '')}`;
-      io.err(say`Build failed: ${e.message}` + `\n${why}\n` + say`${shown} is unchanged.\n`);
-      return 1;
-    }
-    throw e;
+    return writeFailed(e, generated.renderer.templates.some((t) => t.origin === 'user'), shown, io);
   }
   const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
