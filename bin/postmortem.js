@@ -47,11 +47,13 @@ if (!existsSync(entry)) {
 }
 
 const { main } = await import(pathToFileURL(entry).href);
+const { escapeControlsKeepLines } = await import(pathToFileURL(path.join(packageRoot, 'build', 'src', 'core', 'terminal.js')).href);
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (err) => {
-    process.stderr.write(`postmortem: internal error: ${err && err.stack ? err.stack : err}\n`);
+    // A bug of ours: the stack trace, escaped (its message may quote the input).
+    process.stderr.write(`postmortem: internal error: ${escapeControlsKeepLines(String(err && err.stack ? err.stack : err))}\n`);
     process.exitCode = 70;
   },
 );

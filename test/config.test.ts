@@ -75,6 +75,16 @@ describe('loadConfig: rules', () => {
     assert.deepEqual(where(only(`title: T\nbase_url: https://a.example/#top\n${SERVICES}`)), ['invalid-url', 2, 11]);
   });
 
+  it('invalid-url: base_url whose path a browser would read as another host, or that carries credentials (issue 11)', () => {
+    for (const url of ['https://status.example.com//evil.example/', 'https://status.example.com/a//b/', 'https://status.example.com/%2F%2Fevil.example/', 'https://status.example.com/\\\\evil.example/', 'https://status.example.com/%5Cevil/']) {
+      const d = only(`title: T\nbase_url: '${url}'\n${SERVICES}`);
+      assert.deepEqual(where(d), ['invalid-url', 2, 11], url);
+      assert.match(d.message, /path of plain folders/);
+    }
+    assert.match(only(`title: T\nbase_url: https://user:secret@status.example.com/\n${SERVICES}`).message, /user name or password/);
+    assert.equal(loadConfig(`title: T\nbase_url: https://status.example.com/a/b\n${SERVICES}`).config?.basePath, '/a/b/');
+  });
+
   it('invalid-format: base_url that is not http(s) at all', () => {
     const d = only(`title: T\nbase_url: ftp://acme.example.com/\n${SERVICES}`);
     assert.deepEqual(where(d), ['invalid-format', 2, 11]);

@@ -120,10 +120,10 @@ describe('formatText', () => {
     assert.match(out, /^incidents\/z\.md:1:1 error bad bytes \[file-encoding\]$/m);
   });
 
-  it('a line with U+2028 or U+2029 keeps the frame\'s line numbers (they are not line breaks in the file)', () => {
+  it('a line with U+2028 or U+2029 keeps the frame\'s line numbers (they are not line breaks in the file; shown escaped)', () => {
     const src = new Map([['incidents/u.md', '---\ntitle: a\u2028b\u2029c\nseverity: hight\n---\n']]);
     const out = formatText([{ ...enumError, file: 'incidents/u.md' }], src, { color: false, fileCount: 1 });
-    assert.ok(out.includes('    2 | title: a b c\n  > 3 | severity: hight\n      |           ^^^^^\n    4 | ---\n'), out);
+    assert.ok(out.includes('    2 | title: a\\u2028b\\u2029c\n  > 3 | severity: hight\n      |           ^^^^^\n    4 | ---\n'), out);
   });
 
   it('thousands of diagnostics in one big file format quickly (the frame does not re-split the file each time)', () => {
@@ -191,10 +191,10 @@ describe('formatGithub', () => {
     );
   });
 
-  it('escapes % CR LF in the message, and also : and , in properties', () => {
+  it('escapes % in the message, and also : and , in properties; a line break quoted from the input is shown as \\n', () => {
     const d: Diagnostic = { file: 'incidents/a,b:c%.md', line: 2, column: 3, severity: 'error', rule: 'x' as Diagnostic['rule'], message: '100% sure: a, b\nsecond\rthird' };
     const out = formatGithub([d]);
-    assert.equal(out, '::error file=incidents/a%2Cb%3Ac%25.md,line=2,col=3,title=postmortem x::100%25 sure: a, b%0Asecond%0Dthird\n');
+    assert.equal(out, '::error file=incidents/a%2Cb%3Ac%25.md,line=2,col=3,title=postmortem x::100%25 sure: a, b\\nsecond\\rthird\n');
     assert.equal(out.split('\n').length, 2, 'one line per diagnostic');
   });
 

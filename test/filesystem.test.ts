@@ -109,18 +109,21 @@ describe('links inside incidents/', () => {
     }
   });
 
-  test('a link out of the project does not leak into a successful build either', async () => {
+  test('a link out of the project in static/ is refused by check and build alike, and never leaks', async () => {
     const outside = await mkdtemp(path.join(tmpdir(), 'pm-outside-'));
     const dir = await project();
     try {
       await writeFile(path.join(outside, 'secret.md'), VALID.replace('Body.', SECRET));
       await mkdir(path.join(dir, 'static'));
       await symlink(path.join(outside, 'secret.md'), path.join(dir, 'static', 'leak.txt'));
+      const { code, json } = await check(dir);
+      assert.equal(code, 1);
+      assert.deepEqual(found(json), ['static/leak.txt error symlink-outside-root']);
       const build = await runCli(['build', dir]);
-      assert.equal(build.code, 0, build.stderr);
-      for (const f of await listFiles(path.join(dir, 'dist'))) {
-        assert.ok(!(await readFile(path.join(dir, 'dist', f), 'utf8')).includes(SECRET), `${f} holds the outside content`);
-      }
+      assert.equal(build.code, 1, build.stderr);
+      assert.match(build.stderr, /static\/leak\.txt:1:1 error the symbolic link points outside the project/);
+      assert.ok(!build.stderr.includes(SECRET));
+      await assert.rejects(readdir(path.join(dir, 'dist')), 'nothing was written');
     } finally {
       await rm(dir, { recursive: true, force: true });
       await rm(outside, { recursive: true, force: true });
@@ -271,8 +274,8 @@ describe('builds at once into one folder', () => {
       const a = await listFiles(out);
       assert.deepEqual(a, await listFiles(reference));
       for (const f of a) assert.ok((await readFile(path.join(out, f))).equals(await readFile(path.join(reference, f))), `${f} differs`);
-      const leftovers = (await readdir(path.dirname(out))).filter((n) => n.startsWith(`.${path.basename(out)}.tmp-`));
-      assert.deepEqual(leftovers, [], 'no staging folder is left behind');
+      const leftovers = (await readdir(path.dirname(out))).filter((n) => n.startsWith(`.${path.basename(out)}.`));
+      assert.deepEqual(leftovers, [], 'no staging folder or lock is left behind');
     } finally {
       await rm(out, { recursive: true, force: true });
       await rm(reference, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import type { NotifySnapshot, SnapshotIncident } from '../src/render/index.js';
 import type { NotifyTarget } from '../src/core/index.js';
 import type { IncidentDetails } from '../src/notify/index.js';
-import { deriveChanges, discordPayload, messageView, planMessages, post, redactor, resolveTarget, retryAfterMs, segments, signatureHeaders, slackPayload, teamsPayload, terminalSafe, parseSnapshot, type Change } from '../src/notify/index.js';
+import { deriveChanges, discordPayload, messageView, planMessages, post, redactor, resolveTarget, retryAfterMs, segments, signatureHeaders, slackPayload, teamsPayload, parseSnapshot, type Change } from '../src/notify/index.js';
 
 const BASE = 'https://acme.github.io/status/';
 
@@ -171,10 +171,6 @@ describe('notify: the text of messages', () => {
     const slack = slackPayload(v).blocks as { text?: { text: string } }[];
     assert.ok(slack[0]!.text!.text.length <= 150 && slack[0]!.text!.text.endsWith('…'));
     assert.ok(slack[1]!.text!.text.length <= 1500);
-  });
-
-  it('terminal output: control, bidi and C1 characters are written as escapes', () => {
-    assert.equal(terminalSafe('a\u001b[31mb\u202ec\u0085d\te\n'), 'a\\u001b[31mb\\u202ec\\u0085d\te\n');
   });
 });
 

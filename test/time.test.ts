@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { allZoneNames, DATE_PATTERN, parseDate, parseTimestamp, TIMESTAMP_PATTERN, zoneFor } from '../src/core/index.js';
+import { allZoneNames, DATE_PATTERN, humanDate, humanUtc, isoUtc, parseDate, parseTimestamp, TIMESTAMP_PATTERN, zoneFor } from '../src/core/index.js';
 import { Rule } from '../src/core/index.js';
 import { parseIncidentText } from '../src/parse/index.js';
 import { validateDocument } from '../src/validate/index.js';
@@ -23,6 +23,24 @@ function fail(value: string, zone: string) {
   assert.ok(!r.ok, `${value} in ${zone} should not parse`);
   return r;
 }
+
+describe('years 0000–0099 (issue 11: Date.UTC reads them as 1900–1999)', () => {
+  it('are read exactly, in timestamps and dates, with their own leap years', () => {
+    assert.equal(new Date(ok('0024-01-01T10:00:00Z', 'UTC')).toISOString(), '0024-01-01T10:00:00.000Z');
+    assert.equal(new Date(ok('0099-12-31 23:59', 'UTC')).toISOString(), '0099-12-31T23:59:00.000Z');
+    assert.equal(new Date(ok('0000-02-29T00:00:00+01:00', 'UTC')).toISOString(), '0000-02-28T23:00:00.000Z', '0000 is a leap year (1900 is not)');
+    const d = parseDate('0004-02-29');
+    assert.ok(d.ok && new Date(d.value.ms).toISOString() === '0004-02-29T00:00:00.000Z');
+    assert.ok(!parseDate('0100-02-29').ok, '0100 is not a leap year');
+  });
+
+  it('are shown with four digits', () => {
+    const t = ok('0024-03-05T06:07:00Z', 'UTC');
+    assert.equal(humanUtc(t), '5 Mar 0024, 06:07 UTC');
+    assert.equal(humanDate(t), '5 Mar 0024');
+    assert.equal(isoUtc(t), '0024-03-05T06:07:00Z');
+  });
+});
 
 describe('exact timestamps', () => {
   it('Z (upper or lower case) is UTC whatever the zone', () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { packageVersion } from '../core/paths.js';
 import { defaultIo, type Io } from '../core/io.js';
 import { ProjectError } from '../core/errors.js';
+import { say } from '../core/terminal.js';
 import type { Values } from './options.js';
 
 export type { Io } from '../core/io.js';
@@ -117,7 +118,7 @@ Options:
   },
   dev: {
     summary: 'build with drafts, serve, and rebuild and reload on every change',
-    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--open] [--file-timeout SECONDS] [--root DIR]',
+    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--allowed-host NAME] [--open] [--file-timeout SECONDS] [--root DIR]',
     help: `Builds the site (drafts included), serves it under the path of base_url, watches incidents/,
 site.yaml and templates/, rebuilds what a change affects and reloads the browser. Bad input is shown
 in the terminal and on the page; the last good site keeps being served.
@@ -125,11 +126,14 @@ in the terminal and on the page; the last good site keeps being served.
 Options:
   --port N          port to listen on (default 4000; if taken, the next free one, said plainly)
   --host HOST       address to listen on (default 127.0.0.1)
+  --allowed-host H  a host name requests may use besides localhost and the machine's own
+                    addresses (repeatable, or comma-separated; .example.com allows its
+                    subdomains too): other names are refused, against DNS rebinding
   --open            open the browser
   --file-timeout S  seconds one file may take to parse and render (default 10); a slower one
                     is shown as file-too-slow and the server carries on
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
-    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
+    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, 'allowed-host': { type: 'string', multiple: true }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/dev.js')).runDev(root, values, io),
   },
@@ -325,10 +329,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   if (!command) {
     const { didYouMean } = await import('../core/suggest.js');
     const hint = didYouMean(name, Object.keys(COMMANDS));
-    io.err(`postmortem: unknown command "${name}"${hint ? `; ${hint}` : ''}\nRun \`postmortem --help\` for the list of commands.\n`);
+    io.err(say`postmortem: unknown command "${name}"${hint ? `; ${hint}` : ''}` + '\nRun `postmortem --help` for the list of commands.\n');
     return EXIT.usage;
   }
-  let values: Record<string, string | boolean | undefined>;
+  let values: Values;
   let positionals: string[];
   try {
     if (rest.includes('-v') || rest.includes('--version')) {
@@ -340,7 +344,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return EXIT.ok;
     }
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
-    values = parsed.values as Record<string, string | boolean | undefined>;
+    values = parsed.values as Values;
     positionals = parsed.positionals;
     if (command.positionals === 'none' && positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (command.positionals === 'root' && positionals.length > 1) throw new UsageError(`expected at most one folder; found ${positionals.length} arguments`);
@@ -351,7 +355,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (command.positionals === 'source' && positionals.length === 0) throw new UsageError('expected what to import from: statuspage or cstate');
   } catch (e) {
     const message = e instanceof Error ? e.message.replace(/\. To specify.*$/s, '') : String(e);
-    io.err(`postmortem ${name}: ${message}\nUsage: ${command.usage}\n`);
+    io.err(say`postmortem ${name}: ${message}` + `\nUsage: ${command.usage}\n`);
     return EXIT.usage;
   }
   const rootArg = command.positionals === 'root' && positionals[0] !== undefined ? positionals[0] : (values.root as string | undefined);
@@ -360,7 +364,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     return await command.run(values, root, positionals, io);
   } catch (e) {
     if (e instanceof ProjectError || e instanceof UsageError) {
-      io.err(`postmortem ${name}: ${e.message}\n`);
+      io.err(say`postmortem ${name}: ${e.message}\n`);
       return EXIT.usage;
     }
     throw e;

@@ -3,8 +3,9 @@ import { ProjectError } from '../core/errors.js';
 import type { ReportFormat } from '../core/report.js';
 import { MAX_FILE_TIMEOUT_S, MIN_FILE_TIMEOUT_S } from '../process/index.js';
 import { DEFAULT_PORT } from '../dev/index.js';
+import { readBaseUrl } from '../validate/index.js';
 
-export type Values = Record<string, string | boolean | undefined>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export function parseFormat(value: unknown): ReportFormat {
   const f = value === undefined ? 'text' : String(value);
@@ -38,6 +39,7 @@ export function parseJobs(value: unknown): number | undefined {
 
 export function parseBaseUrl(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
-  if (!/^https?:\/\/[^\s]+$/i.test(value)) throw new ProjectError(`--base-url must be an absolute http(s) URL such as https://acme.github.io/status/; found "${value}"`);
-  return value;
+  const read = readBaseUrl(value);
+  if (!read.ok) throw new ProjectError(`--base-url ${read.problem}`);
+  return read.baseUrl;
 }

@@ -28,18 +28,21 @@ export function monthName(month: string): string {
   return `${MONTHS[Number(m) - 1] ?? m} ${y}`;
 }
 
+/** A year as written in timestamps: four digits (`0024`, not `24`). */
+const year4 = (d: Date) => String(d.getUTCFullYear()).padStart(4, '0');
+
 /** `29 May 2020, 16:21 UTC` */
 export function humanUtc(ms: number): string {
   const d = new Date(ms);
   const hh = String(d.getUTCHours()).padStart(2, '0');
   const mm = String(d.getUTCMinutes()).padStart(2, '0');
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!.slice(0, 3)} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!.slice(0, 3)} ${year4(d)}, ${hh}:${mm} UTC`;
 }
 
 /** `29 May 2020` */
 export function humanDate(msOrDate: number | string): string {
   const d = typeof msOrDate === 'number' ? new Date(msOrDate) : new Date(`${msOrDate}T00:00:00Z`);
-  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!.slice(0, 3)} ${d.getUTCFullYear()}`;
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]!.slice(0, 3)} ${year4(d)}`;
 }
 
 /**

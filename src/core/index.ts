@@ -6,6 +6,7 @@ export * from './model.js';
 export * from './notify.js';
 export * from './rules.js';
 export * from './diagnostic.js';
+export { displayLine, escapeControls, escapeControlsKeepLines, jsonForTerminal, say, TAB_WIDTH } from './terminal.js';
 export { formatGithub, formatJson, formatReport, formatText, type ReportFormat, type Reportable } from './report.js';
 export { defaultIo, type Io } from './io.js';
 export * from './time.js';

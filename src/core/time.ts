@@ -34,10 +34,25 @@ export function allZoneNames(): string[] {
   return knownZones;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Gregorian leap years, any year (0000 is one). */
+const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+
 function validCalendarDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return d <= days;
+  return d <= (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!);
+}
+
+/**
+ * Milliseconds since the epoch of a UTC wall-clock time, the year read exactly. (`Date.UTC` reads the years
+ * 0–99 as 1900–1999: `0024-01-01` would be published as 1924.)
+ */
+export function utcMs(y: number, month: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, month - 1, day);
+  t.setUTCHours(h, mi, s, ms);
+  return t.getTime();
 }
 
 /** Parse a `YYYY-MM-DD` date into UTC midnight. */
@@ -54,7 +69,7 @@ export function parseDate(value: string): Parsed<{ date: string; ms: number }> {
   if (!validCalendarDate(y, mo, d)) {
     return { ok: false, rule: Rule.InvalidDate, message: `"${value}" is not a day of the calendar` };
   }
-  return { ok: true, value: { date: value, ms: Date.UTC(y, mo - 1, d) } };
+  return { ok: true, value: { date: value, ms: utcMs(y, mo, d) } };
 }
 
 function formatOffset(minutes: number): string {
@@ -93,7 +108,7 @@ export function parseTimestamp(value: string, zoneName: string): Parsed<number> 
   if (h > 23 || mi > 59 || s > 59) {
     return { ok: false, rule: Rule.InvalidTimestamp, message: `"${value}" is not a time of day; expected hours 00–23, minutes and seconds 00–59` };
   }
-  const wallAsUtc = Date.UTC(y, mo - 1, d, h, mi, s, frac);
+  const wallAsUtc = utcMs(y, mo, d, h, mi, s, frac);
   const off = m[8];
   if (off) {
     if (off === 'Z' || off === 'z') return { ok: true, value: wallAsUtc };

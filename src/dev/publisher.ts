@@ -15,6 +15,7 @@ import { counts, summaryLine, type Diagnostic } from '../core/diagnostic.js';
 import { formatReport, formatText } from '../core/report.js';
 import type { Io } from '../core/io.js';
 import { plural } from '../core/text.js';
+import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import type { FileResult } from '../process/index.js';
 import type { ChangeSummary, ProjectResult, ProjectState } from '../project/index.js';
 import { patchIncidentModel, publishable, siteModel, type SiteModel } from '../site/index.js';
@@ -60,7 +61,7 @@ export class Publisher {
     if (this.state.config) this.server.basePath = this.state.config.basePath;
     const { ok, result } = this.serve(summary);
     const ms = Math.round(performance.now() - started);
-    const done = what === 'start' ? `Built in ${ms} ms (${plural(this.state.counts.published, 'incident')}, drafts included)\n` : `Rebuilt in ${ms} ms (${what})\n`;
+    const done = what === 'start' ? `Built in ${ms} ms (${plural(this.state.counts.published, 'incident')}, drafts included)\n` : say`Rebuilt in ${ms} ms (${what})\n`;
     if (result === null) {
       // Patched, and no file's diagnostics changed: no error, the same warnings as last time.
       this.server.setProblems(null);
@@ -79,7 +80,7 @@ export class Publisher {
 
   private report(result: ProjectResult, what: string, done: string): void {
     const problems: Diagnostic[] = [...result.diagnostics];
-    if (this.templates.error) problems.push(this.templates.error);
+    problems.push(...this.templates.errors);
     const { errors } = counts(problems);
     const reportable = { diagnostics: problems, sources: result.sources, fileCount: result.fileCount };
     this.server.setProblems(errors > 0 ? { title: `postmortem dev: ${summaryLine(problems, result.fileCount)}`, text: formatText(problems, result.sources, { color: false, fileCount: result.fileCount }) } : null);
@@ -87,7 +88,7 @@ export class Publisher {
     if (errors > 0) {
       this.io.out(formatReport(reportable, 'text', this.io.color));
       const serving = this.server.hasSite ? 'still serving the last good build' : 'nothing to serve yet';
-      this.io.out(`Not rebuilt (${what}): ${errors === 1 ? 'an error' : `${errors} errors`} above; ${serving}. Fix the files and the site rebuilds by itself.\n`);
+      this.io.out(say`Not rebuilt (${what}): ` + `${errors === 1 ? 'an error' : `${errors} errors`} above; ${serving}. Fix the files and the site rebuilds by itself.\n`);
     } else {
       if (key !== this.lastReport && problems.length) this.io.out(formatReport(reportable, 'text', this.io.color));
       this.io.out(done);
@@ -125,7 +126,7 @@ export class Publisher {
   private patch(): SiteModel | null {
     const { state, since, current } = this;
     const config = state.config;
-    if (current === null || config === null || this.templates.renderer === null || this.templates.error !== null) return null;
+    if (current === null || config === null || this.templates.renderer === null || this.templates.errors.length > 0) return null;
     if (since.config || since.rescan || state.hasFileErrors || since.files.size > PATCH_MAX_FILES || this.templates.overridesBuiltins) return null;
     const edited = [...since.files].map((f) => state.files.get(f)).filter((r): r is FileResult => r !== undefined);
     if (edited.length !== since.files.size) return null;
@@ -144,7 +145,7 @@ export class Publisher {
       try {
         this.server.outputs();
       } catch (e) {
-        this.io.err(`postmortem dev: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        this.io.err(`postmortem dev: ${escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
       }
     }, FULL_MODEL_DELAY_MS);
   }

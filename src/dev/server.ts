@@ -13,10 +13,12 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { escapeHtml } from '../core/text.js';
-import { STATIC_DIR } from '../source/index.js';
+import { escapeControls, escapeControlsKeepLines, say } from '../core/terminal.js';
+import { AllowedHosts, hostOf, parseAllowedHosts } from './hosts.js';
+import { resolveInput, STATIC_DIR } from '../source/index.js';
 import type { SiteOutputs } from '../render/index.js';
 import { CLIENT_JS, CLIENT_PATH, DEV_CSS, EVENTS_PATH, OVERLAY_ID, STYLE_PATH } from './client.js';
 
@@ -116,7 +118,21 @@ export interface DevServerOptions {
   root: string;
   /** Where to report errors of the server itself. */
   log: (line: string) => void;
+  /** Names a request's Host may have besides the server's own (`--allowed-host`; see hosts.ts). */
+  allowedHosts?: readonly string[];
+  /** Time a client has to send a request's headers, ms (default HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs?: number;
 }
+
+/**
+ * Time a client has to send the headers of a request (and all of a request): a client that sends them a byte at
+ * a time ("slow loris") is cut off then instead of after Node's 300 s. Checked every CHECK_INTERVAL_MS.
+ */
+export const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+const CHECK_INTERVAL_MS = 1_000;
+/** Distinct refused Host names said in the terminal (the rest are refused silently). */
+const REFUSALS_SHOWN = 10;
 
 export interface Listening {
   port: number;
@@ -139,10 +155,15 @@ export class DevServer {
   /** Responses served (for the curious: tests, the benchmark). */
   renders = 0;
 
+  private hosts = new AllowedHosts('127.0.0.1');
+  private readonly refused = new Set<string>();
+
   constructor(private readonly opts: DevServerOptions) {
-    this.server = http.createServer((req, res) => {
+    const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+    const options = { headersTimeout, requestTimeout: Math.max(headersTimeout, REQUEST_TIMEOUT_MS), connectionsCheckingInterval: Math.min(CHECK_INTERVAL_MS, headersTimeout) };
+    this.server = http.createServer(options, (req, res) => {
       this.handle(req, res).catch((e: unknown) => {
-        this.opts.log(`postmortem dev: error serving ${req.url}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        this.opts.log(say`postmortem dev: error serving ${req.url}:` + `\n${escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
         if (!res.headersSent) this.send(res, req, { status: 500, type: TYPES['.txt']!, body: `Internal error: ${e instanceof Error ? e.message : String(e)}\n` });
         else res.destroy();
       });
@@ -191,6 +212,7 @@ export class DevServer {
   /** Listen on `port`, or the next ports when it is taken (`tries` in all); port 0 picks a free one. */
   async listen(host: string, port: number, tries = 10): Promise<Listening> {
     const busy: number[] = [];
+    this.hosts = new AllowedHosts(host, parseAllowedHosts(this.opts.allowedHosts ?? []));
     for (let i = 0; i < (port === 0 ? 1 : tries); i++) {
       const p = port === 0 ? 0 : port + i;
       if (p > 65535) break;
@@ -238,6 +260,7 @@ export class DevServer {
   // -------------------------------------------------------------------------------------------
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.hosts.allows(req.headers.host)) return this.refuseHost(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': TYPES['.txt']! });
       res.end('Method not allowed\n');
@@ -283,7 +306,7 @@ export class DevServer {
     } catch (e) {
       // A template that fails at render time: say so on the page and in the terminal, keep serving.
       const message = e instanceof Error ? e.message : String(e);
-      this.opts.log(`postmortem dev: could not render ${file}: ${message}\n`);
+      this.opts.log(say`postmortem dev: could not render ${file}: ${message}\n`);
       const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Render error</title></head><body><h1>Could not render ${escapeHtml(file)}</h1><pre>${escapeHtml(e instanceof Error ? (e.stack ?? message) : message)}</pre></body></html>\n`;
       return this.send(res, req, this.withDevMarkup({ status: 500, type: TYPES['.html']!, body }));
     }
@@ -305,20 +328,36 @@ export class DevServer {
     return entry;
   }
 
-  /** A regular file of `<root>/static/`, reached without following any link and without dot names. */
+  /**
+   * A regular file of `<root>/static/`, without dot names, under the rule of every input path (as `build` copies
+   * it): never through a link out of the project or into a hidden folder, `static/` itself included.
+   */
   private async readStatic(file: string): Promise<Entry | null> {
     if (file.split('/').some((s) => s.startsWith('.') || s === '')) return null;
-    const dir = path.join(this.opts.root, STATIC_DIR);
-    const abs = path.join(dir, ...file.split('/'));
     try {
-      const [realDir, realFile] = await Promise.all([realpath(dir), realpath(abs)]);
-      if (realFile !== path.join(realDir, ...file.split('/'))) return null;
+      const where = await resolveInput(this.opts.root, `${STATIC_DIR}/${file}`);
+      if (!where.ok) return null;
+      const realFile = where.real;
       const s = await stat(realFile);
       if (!s.isFile()) return null;
       return { status: 200, type: contentType(file), body: new Uint8Array(await readFile(realFile)) };
     } catch {
       return null;
     }
+  }
+
+  /** A request for another Host: a web page trying to read the preview by DNS rebinding, or a name not allowed yet. */
+  private refuseHost(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const host = req.headers.host ?? '';
+    if (this.refused.size < REFUSALS_SHOWN && !this.refused.has(host)) {
+      this.refused.add(host);
+      this.opts.log(say`postmortem dev: refused a request for the host "${host}", which is not a name of this server (a protection against DNS rebinding); if it is yours, run with --allowed-host ${hostOf(host) ?? host}\n`);
+    }
+    this.send(res, req, {
+      status: 403,
+      type: TYPES['.txt']!,
+      body: `Forbidden: the host "${escapeControls(host)}" is not a name of this server. postmortem dev answers requests for localhost, its own addresses and the names given with --allowed-host.\n`,
+    });
   }
 
   private placeholderPage(): string {

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Io } from '../core/io.js';
 import { buildTime } from '../core/now.js';
+import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import { CONFIG_FILE, readSource } from '../source/index.js';
 import { ProjectState } from '../project/index.js';
 import { DevServer } from './server.js';
@@ -37,6 +38,8 @@ export interface DevOptions {
   fileTimeoutMs?: number;
   /** "Now" (default: SOURCE_DATE_EPOCH, else the clock). */
   now?: () => number;
+  /** Host names requests may name besides the server's own (`--allowed-host`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface DevSession {
@@ -59,7 +62,8 @@ export function displayUrl(host: string, port: number, basePath: string): string
   return `http://${shown}:${port}${basePath}`;
 }
 
-const errorText = (e: unknown) => (e instanceof Error ? (e.stack ?? e.message) : String(e));
+/** An error as the terminal shows it (a stack trace, its lines escaped: its message may quote the input). */
+const errorText = (e: unknown) => escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e));
 
 /** Build, serve, watch. Throws ProjectError without a readable site.yaml, EADDRINUSE when no port is free. */
 export async function startDev(opts: DevOptions): Promise<DevSession> {
@@ -74,7 +78,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     await state.close();
     throw e;
   }
-  const server = new DevServer({ root, log: io.err });
+  const server = new DevServer({ root, log: io.err, ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}) });
   const live = new LiveProject(root, io, state, templates, server);
   live.publishFirst(t0);
   let listening;
@@ -87,10 +91,10 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
   const url = displayUrl(opts.host, listening.port, server.basePath);
   if (listening.busy.length) {
     const busy = listening.busy.length === 1 ? `port ${listening.busy[0]} is in use` : `ports ${listening.busy[0]}–${listening.busy[listening.busy.length - 1]} are in use`;
-    io.out(`${busy}; serving on ${listening.port}\n`);
+    io.out(say`${busy}; serving on ${listening.port}\n`);
   }
-  io.out(`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, templates/ and static/; press Ctrl-C to stop.\n`);
-  if (opts.host === '0.0.0.0' || opts.host === '::') io.out(`Listening on every network interface (--host ${opts.host}).\n`);
+  io.out(say`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, templates/ and static/; press Ctrl-C to stop.\n`);
+  if (opts.host === '0.0.0.0' || opts.host === '::') io.out(say`Listening on every network interface (--host ${opts.host}).\n`);
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));
@@ -173,7 +177,7 @@ class LiveProject {
   private async onBatch(batch: Batch): Promise<void> {
     const started = performance.now();
     try {
-      const summary = await this.state.apply({ files: batch.files, rescan: batch.rescan, config: batch.config });
+      const summary = await this.state.apply({ files: batch.files, rescan: batch.rescan, config: batch.config, static: batch.static });
       if (batch.templates) await this.templates.reload();
       this.verifyLater(batch.files);
       this.watchClock();
@@ -184,8 +188,8 @@ class LiveProject {
         ...(batch.static ? ['static'] : []),
         ...(summary.files.length > 3 ? [`${summary.files.length} files`] : summary.files),
       ].join(', ');
-      // New templates may show anything: the whole site is built again, never patched.
-      const ok = this.publisher.publish(started, what || 'no change', batch.templates ? { ...summary, config: true } : summary);
+      // New templates may show anything, and static/ may hold errors: the whole site is built again, never patched.
+      const ok = this.publisher.publish(started, what || 'no change', batch.templates || batch.static ? { ...summary, config: true } : summary);
       this.rebuilt({ ms: Math.round(performance.now() - started), ok });
     } catch (e) {
       if (!this.stopped) this.failed(started, e); // (closing abandons the file being processed)

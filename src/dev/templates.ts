@@ -1,25 +1,22 @@
 /** `dev`'s templates: reloaded when a file of templates/ changes; broken ones keep the previous renderer. */
-import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.js';
-import { Rule } from '../core/rules.js';
-import { createRenderer, TEMPLATES, type Renderer } from '../render/index.js';
-import { TEMPLATES_DIR } from '../source/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { createRenderer, TEMPLATES, templateDiagnostics, type Renderer } from '../render/index.js';
 
 const BUILTIN_TEMPLATE_NAMES = new Set(TEMPLATES.map((t) => t.name));
 
 export class DevTemplates {
   renderer: Renderer | null = null;
-  /** Why the templates could not be loaded (the previous renderer, if any, is kept). */
-  error: Diagnostic | null = null;
+  /** Why the templates could not be loaded, as `check` says it (the previous renderer, if any, is kept). */
+  errors: Diagnostic[] = [];
 
   constructor(private readonly root: string) {}
 
   async reload(): Promise<void> {
     try {
       this.renderer = await createRenderer({ root: this.root });
-      this.error = null;
+      this.errors = [];
     } catch (e) {
-      const message = `the templates could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
-      this.error = fileDiagnostic(TEMPLATES_DIR, Rule.TemplateError, message, 'fix the template; until then the previous templates are used');
+      this.errors = templateDiagnostics(e).map((d) => ({ ...d, hint: `${d.hint ?? 'fix the template'}; until then the previous templates are used` }));
     }
   }
 

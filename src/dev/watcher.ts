@@ -5,7 +5,9 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
-import { CONFIG_FILE, INCIDENTS_DIR, STATIC_DIR, TEMPLATES_DIR } from '../source/index.js';
+import { realpathSync, type Stats } from 'node:fs';
+import { CONFIG_FILE, INCIDENTS_DIR, realRootOf, refusal, STATIC_DIR, TEMPLATES_DIR } from '../source/index.js';
+import { escapeControlsKeepLines, say } from '../core/terminal.js';
 
 /** Quiet time after the last file-system event before rebuilding. */
 export const DEBOUNCE_MS = 20;
@@ -56,6 +58,18 @@ function classify(root: string, event: string, abs: string, into: Batch): boolea
   return true;
 }
 
+/** How long the verdict on where a folder really is holds (a burst of events in it asks many times). */
+const VERDICT_MS = 250;
+
+/** Whether a path leads out of the project or into a hidden folder of it (a broken link leads nowhere: watched). */
+function leadsAway(realRoot: string, link: string): boolean {
+  try {
+    return refusal(realRoot, realpathSync.native(link)) !== null;
+  } catch {
+    return false;
+  }
+}
+
 /** Watch `root`; `onBatch` runs for each batch, never two at once. */
 export function watchProject(root: string, onBatch: (batch: Batch) => Promise<void>, log: (line: string) => void): ProjectWatcher {
   let pending = emptyBatch();
@@ -84,9 +98,20 @@ export function watchProject(root: string, onBatch: (batch: Batch) => Promise<vo
 
   // Called for every entry each time chokidar reads a folder (it does on every change in it): keep it cheap.
   const rootPrefix = root.endsWith(path.sep) ? root : root + path.sep;
+  const realRoot = realRootOf(root);
+  const verdicts = new Map<string, { away: boolean; at: number }>();
+  const away = (dir: string): boolean => {
+    const now = performance.now();
+    const known = verdicts.get(dir);
+    if (known && now - known.at < VERDICT_MS) return known.away;
+    if (verdicts.size > 10_000) verdicts.clear();
+    const v = { away: leadsAway(realRoot, dir), at: now };
+    verdicts.set(dir, v);
+    return v.away;
+  };
   const watcher: FSWatcher = watch(root, {
     ignoreInitial: true,
-    ignored: (p: string) => {
+    ignored: (p: string, stats?: Stats) => {
       if (p === root) return false;
       if (!p.startsWith(rootPrefix)) return true;
       const parts = p.slice(rootPrefix.length).split(path.sep);
@@ -95,17 +120,23 @@ export function watchProject(root: string, onBatch: (batch: Batch) => Promise<vo
         const c = parts[i]!.charCodeAt(0);
         if (c === 46 /* . */ || (c === 95 /* _ */ && parts[0] === INCIDENTS_DIR)) return true;
       }
-      return false;
+      // The rule of every input path (as `build` reads): a link out of the project, or into a hidden folder, is
+      // never followed. Chokidar gives lstat's view of each entry of a folder it reads, so links are known; but a
+      // watched folder may itself be replaced by such a link (`static/` → `/`), so where a folder really is is
+      // checked too (once per folder and burst of events, not once per file).
+      if (!stats) return false;
+      if (stats.isSymbolicLink()) return leadsAway(realRoot, p);
+      return away(stats.isDirectory() ? p : path.dirname(p));
     },
   });
   watcher.on('all', (event, p) => {
     try {
       if (classify(root, event, p, pending)) schedule();
     } catch (e) {
-      log(`postmortem dev: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      log(`postmortem dev: ${escapeControlsKeepLines(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
     }
   });
-  watcher.on('error', (e) => log(`postmortem dev: warning: watching failed: ${e instanceof Error ? e.message : String(e)}\n`));
+  watcher.on('error', (e) => log(say`postmortem dev: warning: watching failed: ${e instanceof Error ? e.message : String(e)}\n`));
 
   return {
     ready: new Promise<void>((resolve) => watcher.once('ready', () => resolve())),

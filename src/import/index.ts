@@ -10,6 +10,6 @@ export { readExportFiles, readManagementApi, readPublicApi, MANAGEMENT_PAGE_SIZE
 export { cstatePlan } from './cstate.js';
 export { ImportError, stage, appendServices, type Staged, type StagedFile } from './staging.js';
 export { commitStaged, Interrupted } from './commit.js';
-export { importReport, safe as terminalSafe } from './report.js';
+export { importReport } from './report.js';
 export { readMarker, textHash } from './writer.js';
 export { plainToMarkdown } from './text.js';

@@ -5,6 +5,7 @@ import { plural } from '../core/text.js';
 import { CONFIG_FILE } from '../source/index.js';
 import type { ImportPlan } from './plan.js';
 import type { Staged } from './staging.js';
+import { escapeControls } from '../core/terminal.js';
 
 /** Files listed one by one up to this many; beyond, counted. */
 const LIST_FILES = 30;
@@ -17,10 +18,8 @@ const WHY: Record<string, string> = {
   'timeline-order': 'updates out of order at the source',
 };
 
-/** Control characters of the input never reach the terminal. */
-export function safe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '?');
-}
+/** Control characters of the input never reach the terminal (core/terminal.ts). */
+const safe = escapeControls;
 
 export function importReport(plan: ImportPlan, staged: Staged, dryRun: boolean): string {
   const lines: string[] = [];

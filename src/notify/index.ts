@@ -15,5 +15,5 @@ export { signatureHeaders, signingKey, webhookPayload } from './webhook.js';
 export { post, retryAfterMs, type PostOptions, type PostResult } from './http.js';
 export { deliver, redactor, resolveTarget, type DeliveryResult, type TargetRef } from './deliver.js';
 export { readOutbox, writeOutbox, OUTBOX_FORMAT } from './outbox.js';
-export { segments, terminalSafe } from './text.js';
+export { segments } from './text.js';
 export { runNotify, runResend, runSavePrevious, SEND_DEFAULTS, type NotifyIo, type NotifyOptions, type SendOptions } from './run.js';

@@ -1,6 +1,6 @@
 /**
  * What `postmortem notify` prints: the changes found, each message under `--dry-run`, and a summary per target of
- * what was delivered and what was not. Every byte of input passes through `terminalSafe`; no URL or secret of a
+ * what was delivered and what was not. Every byte of input passes through the escaping of core/terminal.ts; no URL or secret of a
  * target is known here (targets are named by their variables).
  */
 import { humanUtc, plural, type NotifyEvent } from '../core/index.js';
@@ -10,7 +10,8 @@ import type { Change } from './events.js';
 import type { IncidentDetails } from './details.js';
 import { labelsFor } from './labels.js';
 import type { Outgoing } from './plan.js';
-import { oneLine, terminalSafe } from './text.js';
+import { oneLine } from './text.js';
+import { jsonForTerminal } from '../core/terminal.js';
 
 function changeLabel(change: Change, language: string): string {
   const L = labelsFor(language);
@@ -45,7 +46,7 @@ export function dryRunText(messages: readonly Outgoing[], targets: readonly Targ
         t.type === 'webhook'
           ? `webhook-id: ${m.id}\nwebhook-timestamp: (the time it is sent)\nwebhook-signature: v1,(HMAC-SHA256 with the secret of ${t.secretEnv}, made when it is sent)\n`
           : '';
-      return `${head}\n${headers}${terminalSafe(JSON.stringify(JSON.parse(m.body), null, 2))}\n`;
+      return `${head}\n${headers}${jsonForTerminal(JSON.stringify(JSON.parse(m.body), null, 2))}\n`;
     })
     .join('\n');
 }

@@ -14,7 +14,8 @@ import { readOutbox, writeOutbox } from './outbox.js';
 import { planMessages, type Outgoing } from './plan.js';
 import { changesText, dryRunText, jsonReport, summaryText } from './report.js';
 import { fetchSnapshot, isUrl, readSiteFolder, savePrevious, type Previous } from './snapshot.js';
-import { oneLine, terminalSafe } from './text.js';
+import { oneLine } from './text.js';
+import { jsonForTerminal } from '../core/terminal.js';
 
 export interface NotifyIo {
   out: (s: string) => void;
@@ -83,7 +84,7 @@ export async function runNotify(opts: NotifyOptions, io: NotifyIo): Promise<numb
   const current = await readCurrent(opts.siteDir, io);
   const previous = await readPrevious(opts.previous, io, opts.send);
   if (previous.kind === 'none' && !opts.firstRun) {
-    if (opts.format === 'json') io.out(terminalSafe(toJson(jsonReport([], current, null, previous.source, [], opts.targets, null))));
+    if (opts.format === 'json') io.out(jsonForTerminal(toJson(jsonReport([], current, null, previous.source, [], opts.targets, null))));
     else io.out(`First run: ${oneLine(previous.source)} has no snapshot (the live site does not exist yet, or was built before notify). Nothing was sent; --first-run announces what is going on now.\n`);
     return 0;
   }
@@ -101,12 +102,12 @@ export async function runNotify(opts: NotifyOptions, io: NotifyIo): Promise<numb
     if (opts.targets.length === 0 && changes.length > 0) io.out('site.yaml lists no notify targets: nothing to send.\n');
   }
   if (opts.dryRun || messages.length === 0) {
-    if (opts.format === 'json') io.out(terminalSafe(toJson(jsonReport(changes, current, before, previous.source, messages, targets, null))));
+    if (opts.format === 'json') io.out(jsonForTerminal(toJson(jsonReport(changes, current, before, previous.source, messages, targets, null))));
     else if (opts.dryRun && opts.targets.length > 0) io.out(`\n${dryRunText(messages, targets)}`);
     return 0;
   }
   const { code, results } = await sendAll(targets, messages, site, opts, io);
-  io.out(opts.format === 'json' ? terminalSafe(toJson(jsonReport(changes, current, before, previous.source, messages, targets, results))) : summaryText(results, targets));
+  io.out(opts.format === 'json' ? jsonForTerminal(toJson(jsonReport(changes, current, before, previous.source, messages, targets, results))) : summaryText(results, targets));
   return code;
 }
 
@@ -133,6 +134,6 @@ export async function runResend(opts: { file: string; dryRun: boolean; format: '
     return 0;
   }
   const { code, results } = await sendAll(outbox.targets, outbox.messages, outbox.site, { outbox: file, send: opts.send }, io);
-  io.out(opts.format === 'json' ? terminalSafe(toJson({ messages: results.map((r) => ({ id: r.message.id, delivered: r.delivered, attempts: r.attempts, status: r.status ?? null, error: r.error ?? null })) })) : summaryText(results, outbox.targets));
+  io.out(opts.format === 'json' ? jsonForTerminal(toJson({ messages: results.map((r) => ({ id: r.message.id, delivered: r.delivered, attempts: r.attempts, status: r.status ?? null, error: r.error ?? null })) })) : summaryText(results, outbox.targets));
   return code;
 }

@@ -6,6 +6,7 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Nodes, Root } from 'mdast';
+import { escapeControls } from '../core/terminal.js';
 
 /** A run of plain text, or a link (only absolute http(s) links survive; others keep their text). */
 export type Segment = { text: string } | { text: string; href: string };
@@ -98,15 +99,7 @@ export function truncateSegments(segs: readonly Segment[], max: number): Segment
   return out;
 }
 
-/**
- * Text bound for a terminal or a CI log: control characters (C0 but tab and newline, DEL, C1), bidirectional
- * controls and line separators are written as `\u…`, so that no byte of input acts on the terminal.
- */
-export function terminalSafe(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-
-/** `terminalSafe` on one line: newlines and tabs too. */
+/** Text of the input on one line of a terminal: newlines and tabs as spaces, every other unsafe character escaped. */
 export function oneLine(s: string): string {
-  return terminalSafe(s.replace(/[\t\r\n]+/g, ' '));
+  return escapeControls(s.replace(/[\t\r\n]+/g, ' '));
 }

@@ -11,15 +11,17 @@ export function stagingDir(out: string): string {
 /**
  * Put `staged` in place of `out`. The old output is renamed away first, then the new one renamed in;
  * concurrent builds retry, so the result is always one complete site. Returns the old output, now under
- * another name (the caller deletes or keeps it), or null when there was none.
+ * another name (the caller deletes or keeps it), or null when there was none. `keepAlive` is told that name at
+ * once (its modification time may be old: the lock keeps it fresh, so that it is not taken for a dead build's).
  */
-export async function swapIn(staged: string, out: string): Promise<string | null> {
+export async function swapIn(staged: string, out: string, keepAlive: (old: string) => void = () => undefined): Promise<string | null> {
   for (let attempt = 0; ; attempt++) {
     const old = `${stagingDir(out)}-old`;
     let moved = false;
     try {
       await rename(out, old);
       moved = true;
+      keepAlive(old);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { linkSync, lstatSync, mkdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { PendingFile } from '../render/index.js';
 import { safeOutputPath } from './paths.js';
+import { renderFile } from './errors.js';
 import { checkPaths, contentKey, putFile, sizeOf, type KnownOutput, type OutputKeys, type WriteResult } from './files.js';
 
 // Synchronous file system calls below: thousands of small files, each a few system calls that the thread pool
@@ -13,7 +14,7 @@ import { checkPaths, contentKey, putFile, sizeOf, type KnownOutput, type OutputK
  * memory). A keyed file whose path and key are in `previous` (the output being replaced) is hard-linked from it
  * instead of rendered; when linking fails (no such file, another file system, no hard links) it is rendered.
  */
-export function writeFresh(dir: string, files: readonly PendingFile[], previous?: KnownOutput, skip: ReadonlySet<string> = new Set()): WriteResult {
+export function writeFresh(dir: string, files: readonly PendingFile[], previous?: KnownOutput, skip: ReadonlySet<string> = new Set(), progress: () => void = () => undefined): WriteResult {
   const rels = checkPaths(files);
   const dirs = new Set<string>([dir]);
   for (const rel of rels) dirs.add(path.dirname(path.join(dir, rel)));
@@ -25,13 +26,14 @@ export function writeFresh(dir: string, files: readonly PendingFile[], previous?
   /** `replace`: something may stand at the path (a static file, a link to undo); else it is a new file. */
   const write = (i: number, replace: boolean) => {
     const file = files[i]!;
-    const content = file.render();
+    const content = renderFile(file);
     bytes += sizeOf(content);
     if (replace) putFile(path.join(dir, rels[i]!), content);
     else writeFileSync(path.join(dir, rels[i]!), content);
     keys.set(file.path, [file.key ?? contentKey(content), sizeOf(content)]);
   };
   for (let i = 0; i < files.length; i++) {
+    progress();
     const file = files[i]!;
     const before = file.key !== undefined && previous && !skip.has(file.path) ? previous.keys.get(file.path) : undefined;
     if (before && before[0] === file.key) {
@@ -70,7 +72,7 @@ export function writeFresh(dir: string, files: readonly PendingFile[], previous?
  * wanted any more are deleted, files whose key did not change are left as they are, the others written anew.
  * No folder is created or deleted but for paths that appear or disappear, which is what makes a rebuild cheap.
  */
-export function updateTree(dir: string, files: readonly PendingFile[], have: OutputKeys, extra: ReadonlySet<string>): WriteResult {
+export function updateTree(dir: string, files: readonly PendingFile[], have: OutputKeys, extra: ReadonlySet<string>, progress: () => void = () => undefined): WriteResult {
   const rels = checkPaths(files);
   const want = new Set<string>([...files.map((f) => f.path), ...extra]);
   const emptied = new Set<string>();
@@ -95,6 +97,7 @@ export function updateTree(dir: string, files: readonly PendingFile[], have: Out
   let bytes = 0;
   let reused = 0;
   for (let i = 0; i < files.length; i++) {
+    progress();
     const file = files[i]!;
     const before = have.get(file.path);
     // (Kept only if it is still there, whole: a cache damaged by hand or by a full disk costs a rewrite.)
@@ -104,7 +107,7 @@ export function updateTree(dir: string, files: readonly PendingFile[], have: Out
       reused++;
       continue;
     }
-    const content = file.render();
+    const content = renderFile(file);
     const size = sizeOf(content);
     bytes += size;
     if (file.key === undefined) {

@@ -1,16 +1,16 @@
 /**
  * Writing the site: every file goes into a folder beside the output folder, which is then swapped in with renames,
  * so readers and hosts never see a half-written or mixed site and a failed build changes nothing. No output path
- * can escape the output folder.
+ * can escape the output folder. Builds into one folder take turns (lock.ts).
  */
-import path from 'node:path';
 import { lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import type { PendingFile } from '../render/index.js';
-import { STATIC_DIR } from '../source/index.js';
 import { folderIdentity, outputPlaces, readRecord, writeRecord } from './records.js';
 import { copyStatic } from './static.js';
 import { stagingDir, swapIn } from './swap.js';
 import { updateTree, writeFresh } from './tree.js';
+import { OutputLock } from './lock.js';
+import { explainWriteError } from './errors.js';
 
 export interface WriteOutputOptions {
   /**
@@ -20,10 +20,21 @@ export interface WriteOutputOptions {
   cacheDir?: string;
   /** The tool's identity (a record made by another version of the tool is not used). */
   tool?: string;
+  /** The files of the user's `static/` folder to copy in (see `listStaticFiles`). */
+  statics?: readonly string[];
+  /** Called once when another build is writing into the same folder and this one waits for its turn. */
+  onWait?: () => void;
+}
+
+export interface WriteOutputResult {
+  bytes: number;
+  files: number;
+  reused: number;
 }
 
 /**
- * Write the site into a folder beside `out` and swap it in (see `swapIn`): a failure leaves `out` untouched.
+ * Write the site into a folder beside `out` and swap it in (see `swapIn`): a failure leaves `out` untouched. A
+ * failure of the machine (a full disk, a permission) is an OutputError, a template that throws a RenderError.
  *
  * With a cache folder, the work is proportional to what changed. The folder filled is the spare copy of the
  * output before last, kept in the cache: only the files whose key changed since are rendered and written, only
@@ -32,7 +43,20 @@ export interface WriteOutputOptions {
  * files hard-linked from the current output. The output replaced becomes the next spare; so the cache holds a
  * second copy of the site (two with hard links in common).
  */
-export async function writeOutput(root: string, out: string, files: readonly PendingFile[], opts: WriteOutputOptions = {}): Promise<{ bytes: number; files: number; reused: number }> {
+export async function writeOutput(root: string, out: string, files: readonly PendingFile[], opts: WriteOutputOptions = {}): Promise<WriteOutputResult> {
+  let lock: OutputLock | null = null;
+  try {
+    lock = await OutputLock.acquire(out, opts.onWait);
+    lock.removeLeftovers(out);
+    return await writeLocked(root, out, files, opts, lock);
+  } catch (e) {
+    throw explainWriteError(e, out);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function writeLocked(root: string, out: string, files: readonly PendingFile[], opts: WriteOutputOptions, lock: OutputLock): Promise<WriteOutputResult> {
   const tool = opts.tool ?? 'unknown';
   const places = opts.cacheDir ? outputPlaces(opts.cacheDir, out) : null;
   const current = places ? readRecord(places.record, out, tool) : undefined;
@@ -42,6 +66,7 @@ export async function writeOutput(root: string, out: string, files: readonly Pen
   if (places && spare) {
     try {
       renameSync(places.spare, staged);
+      lock.keep(staged);
       const st = lstatSync(staged);
       taken = st.dev === spare.dev && st.ino === spare.ino;
       if (!taken) rmSync(staged, { recursive: true, force: true });
@@ -51,15 +76,19 @@ export async function writeOutput(root: string, out: string, files: readonly Pen
   }
   let old: string | null = null;
   try {
-    if (!taken) mkdirSync(staged, { recursive: true });
-    const statics = await copyStatic(path.join(root, STATIC_DIR), staged);
-    const result = taken ? updateTree(staged, files, spare!.keys, new Set(statics)) : writeFresh(staged, files, current, new Set(statics));
+    if (!taken) mkdirSync(staged); // (not recursive: its parent exists, see prepareOutputFolder)
+    lock.keep(staged);
+    const progress = () => lock.renew();
+    const statics = await copyStatic(root, opts.statics ?? [], staged);
+    const result = taken ? updateTree(staged, files, spare!.keys, new Set(statics), progress) : writeFresh(staged, files, current, new Set(statics), progress);
     for (const p of statics) if (!result.keys.has(p)) result.keys.set(p, [null, 0]);
     const id = folderIdentity(staged);
-    old = await swapIn(staged, out);
+    old = await swapIn(staged, out, (dir) => lock.keep(dir));
+    lock.forget(staged);
     if (places) {
       writeRecord(places.record, out, tool, result.keys, id);
-      // The output just replaced becomes the spare when its files are known.
+      // The output just replaced becomes the spare when its files are known (the lock makes this build the only
+      // one moving spares of this output).
       rmSync(places.spare, { recursive: true, force: true });
       if (old && current && lstatSync(old).ino === current.ino) {
         try {

@@ -11,6 +11,7 @@ import { Rule } from '../core/rules.js';
 import { diagnosticAt, LineIndex } from './lines.js';
 import { locateFrontmatter } from './frontmatter.js';
 import { LIMITS, markdownNesting } from './nesting.js';
+import { formatSize, markdownWeight, OUTPUT_LIMITS, type MarkdownWeight } from './limits.js';
 import { parseYaml, type ParsedYaml } from './yaml.js';
 
 export type { ParsedYaml } from './yaml.js';
@@ -25,6 +26,8 @@ export interface ParsedDocument extends ParsedYaml {
   bodyLine: number;
   /** Problems found while parsing (YAML syntax, missing frontmatter). */
   diagnostics: Diagnostic[];
+  /** What the body may cost as HTML (see limits.ts); the whole incident is weighed in validation. */
+  bodyWeight: MarkdownWeight;
 }
 
 /** Parse one incident file. Never throws for any input text. */
@@ -43,6 +46,7 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
     bodyOffset: 0,
     bodyLine: 1,
     diagnostics: [],
+    bodyWeight: { bytes: 0, cells: 0, tableAt: -1, tableCells: 0, referenceBytes: 0, referenceAt: -1 },
   };
   if (!fm) {
     const firstLine = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
@@ -76,11 +80,43 @@ export function parseIncidentText(file: string, rawText: string): ParsedDocument
     );
   }
 
+  result.bodyWeight = markdownWeight(text, fm.bodyStart);
+  result.diagnostics.push(...weightDiagnostics(result, result.bodyWeight));
+
   const { yaml, data, diagnostics } = parseYaml(result, yamlText);
   result.yaml = yaml;
   result.data = data;
   result.diagnostics.push(...diagnostics);
   return result;
+}
+
+/**
+ * A body that would cost too much as HTML (limits.ts): too many table cells (at its largest table), or more bytes
+ * than a page may hold (at its longest reference definition, when references are why). Found by a line scan, the
+ * same in `check` and `build`.
+ */
+function weightDiagnostics(doc: ParsedDocument, w: MarkdownWeight): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (w.cells > OUTPUT_LIMITS.maxTableCells) {
+    const at = w.tableAt;
+    out.push(
+      diagnosticAt(
+        doc, { start: at, end: at }, Rule.TableTooLarge,
+        `the tables of the body would have ${w.cells.toLocaleString('en-US')} cells once every row is padded to the columns of its header (this one alone ${w.tableCells.toLocaleString('en-US')}); expected at most ${OUTPUT_LIMITS.maxTableCells.toLocaleString('en-US')}`,
+        'link to the data instead of pasting it as a table, or split the table',
+      ),
+    );
+  } else if (w.bytes > OUTPUT_LIMITS.maxIncidentBytes) {
+    const at = w.referenceAt >= 0 && w.referenceBytes > w.bytes / 2 ? w.referenceAt : doc.bodyOffset;
+    out.push(
+      diagnosticAt(
+        doc, { start: at, end: at }, Rule.OutputTooLarge,
+        `the body would render to about ${formatSize(w.bytes)} of HTML${at === w.referenceAt ? ' (this reference definition is repeated at every use of a reference)' : ''}; a page may hold at most ${formatSize(OUTPUT_LIMITS.maxIncidentBytes)}`,
+        'write long links inline or shorten them, and move logs and data out of the postmortem',
+      ),
+    );
+  }
+  return out;
 }
 
 /** Parse a whole YAML file (site.yaml). Never throws. */

@@ -6,5 +6,6 @@ export { parseIncidentText, parseYamlFile, type ParsedDocument, type ParsedYaml 
 export { diagnosticAt, LineIndex, type Span } from './lines.js';
 export { locateFrontmatter, type FrontmatterSpan } from './frontmatter.js';
 export { LIMITS, markdownNesting, yamlNesting } from './nesting.js';
+export { formatSize, markdownWeight, OUTPUT_LIMITS, type MarkdownWeight } from './limits.js';
 export { nodeAt, spanOf } from './yaml.js';
 export { emptyValueHint, lineTextAt } from './yaml-hints.js';

@@ -22,6 +22,8 @@ export interface FileResult {
   nowUntil?: number;
   /** Hash of the text processed (set by `processFile`, for the cache). */
   hash?: string;
+  /** Estimated bytes of the incident's content on a page (see validate/limits.ts), for the limits across files. */
+  weight?: number;
 }
 
 export interface FileContext {
@@ -62,6 +64,7 @@ export function processSource(file: string, text: string, ctx: FileContext): Fil
   const window = openWindow();
   const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts, nowWindow: window });
   const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
+  if (result.weight !== undefined) out.weight = result.weight;
   if (window.from !== -Infinity) out.nowFrom = window.from;
   if (window.until !== Infinity) out.nowUntil = window.until;
   if (result.incident && ctx.html) {

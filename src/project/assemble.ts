@@ -2,8 +2,8 @@
 import type { Incident, IncidentHtml, SiteConfig } from '../core/model.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { compareStrings } from '../core/compare.js';
-import { CONFIG_FILE } from '../source/index.js';
-import { checkAcrossFiles } from '../validate/index.js';
+import { CONFIG_FILE, type StaticFiles } from '../source/index.js';
+import { checkAcrossFiles, checkGroupWeight } from '../validate/index.js';
 import type { FileResult } from '../process/index.js';
 
 /** A project as `check`, `build` and `dev` see it. */
@@ -21,6 +21,8 @@ export interface ProjectResult {
   html: Map<string, IncidentHtml>;
   /** Hash of the text each incident was read from, by id (see `contentHash`). */
   sourceHashes: Map<string, string>;
+  /** The files of `static/` that can be published, as site paths (see `listStaticFiles`). */
+  staticFiles: readonly string[];
 }
 
 /** Put per-file results together: cross-file rules, sorted diagnostics, the incidents and their HTML. */
@@ -30,10 +32,12 @@ export function assemble(
   configDiagnostics: readonly Diagnostic[],
   walkDiagnostics: readonly Diagnostic[],
   results: readonly FileResult[],
+  statics: StaticFiles = { files: [], diagnostics: [] },
 ): ProjectResult {
   const sorted = [...results].sort((a, b) => compareStrings(a.file, b.file));
   const sources = new Map<string, string>([[CONFIG_FILE, configText]]);
-  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...checkAcrossFiles(sorted.map((r) => r.file))];
+  const weights = sorted.flatMap((r) => (r.incident && r.weight !== undefined ? [{ file: r.file, weight: r.weight }] : []));
+  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...statics.diagnostics, ...checkAcrossFiles(sorted.map((r) => r.file)), ...checkGroupWeight(weights)];
   const incidents: Incident[] = [];
   const html = new Map<string, IncidentHtml>();
   const sourceHashes = new Map<string, string>();
@@ -46,6 +50,6 @@ export function assemble(
       if (r.hash !== undefined) sourceHashes.set(r.incident.id, r.hash);
     }
   }
-  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html, sourceHashes };
+  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html, sourceHashes, staticFiles: statics.files };
 }
 

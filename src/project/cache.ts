@@ -24,12 +24,34 @@ import { deserialize, serialize } from 'node:v8';
 import { contentHash } from '../core/hash.js';
 import type { FileResult } from '../process/index.js';
 import { configTextWithoutNotify, inWindow } from '../validate/index.js';
-import { CACHE_DIR as CACHE_PATH } from '../source/index.js';
+import { CACHE_DIR as CACHE_PATH, canOwnFolder } from '../source/index.js';
+import { execFileSync } from 'node:child_process';
 
-/** Bump when the shape of stored results changes. */
-export const CACHE_FORMAT = 2;
+/** Bump when the shape of stored results changes (3: results carry their weight, see validate/limits.ts). */
+export const CACHE_FORMAT = 3;
 export const CACHE_DIR = path.join(...CACHE_PATH.split('/'));
 const SHARDS = 16;
+
+/**
+ * The build cache folder of a project, or why it cannot be used. The cache is written, so it must be a folder of
+ * the project's own, reached through no link (a committed `.cache` link to `static/` would publish the cache, drafts
+ * included, and write it wherever the link points); and it is trusted (it holds rendered HTML), so it must not
+ * come from the repository: files under `.cache/` committed to git are a cache a pull request could have forged.
+ */
+export function cacheFolder(root: string): { dir: string } | { unusable: string } {
+  if (!canOwnFolder(root, CACHE_PATH)) return { unusable: `${CACHE_PATH} is reached through a symbolic link or is not a folder` };
+  if (trackedByGit(root, CACHE_PATH.split('/')[0]!)) return { unusable: `files under ${CACHE_PATH.split('/')[0]}/ are committed to git (a cache must never come from the repository)` };
+  return { dir: path.join(root, CACHE_DIR) };
+}
+
+/** Whether git tracks files under `rel` (false when git or a repository is missing). */
+function trackedByGit(root: string, rel: string): boolean {
+  try {
+    return execFileSync('git', ['ls-files', '-z', '--', rel], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).length > 0;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * What the file system said of a file when it was read: a rebuild whose file still says the same is not read
@@ -153,8 +175,8 @@ export class BuildCache {
   }
 
   /** Open the cache of a project; a missing or unreadable cache is an empty one. */
-  static async open(root: string, key: string): Promise<BuildCache> {
-    const cache = new BuildCache(path.join(root, CACHE_DIR), key);
+  static async open(dir: string, key: string): Promise<BuildCache> {
+    const cache = new BuildCache(dir, key);
     await Promise.all(
       Array.from({ length: SHARDS }, async (_, i) => {
         cache.shards[i] = new Map();
@@ -269,7 +291,7 @@ export class BuildCache {
           const [name, blob] = blobs[next++]!;
           const target = this.blobPath(name);
           await mkdir(path.dirname(target), { recursive: true });
-          const tmp = `${target}.tmp-${process.pid}`;
+          const tmp = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
           await writeFile(tmp, serialize(blob));
           await rename(tmp, target);
         }

@@ -23,11 +23,11 @@ import { Rule } from '../core/rules.js';
 import { ProjectError } from '../core/errors.js';
 import { contentHash } from '../core/hash.js';
 import { compareStrings } from '../core/compare.js';
-import { CONFIG_FILE, decode, findIncidentFiles, INCIDENTS_DIR, MAX_FILE_BYTES, readConfigText, readSource, readSourceSync, type SourceFile } from '../source/index.js';
+import { CONFIG_FILE, decode, findIncidentFiles, INCIDENTS_DIR, listStaticFiles, MAX_FILE_BYTES, readConfigText, readSource, readSourceSync, resolveInputSync, type SourceFile, type StaticFiles } from '../source/index.js';
 import { checkAcrossFiles, inWindow, loadConfig } from '../validate/index.js';
 import { FileProcessor, htmlCacheKey, loadMarkdown, processSource, type FileContext, type FileJob, type FileResult } from '../process/index.js';
 import { assemble, type ProjectResult } from './assemble.js';
-import { BuildCache, cacheKey, CACHE_DIR, type Blob, type FileStamp } from './cache.js';
+import { BuildCache, cacheFolder, cacheKey, CACHE_DIR, type Blob, type FileStamp } from './cache.js';
 
 /**
  * - `check`: validates; Markdown is not rendered (but for files large enough to be slow, see the processor).
@@ -77,6 +77,8 @@ export interface Changes {
   /** Files may have appeared or disappeared under incidents/: walk it again. */
   rescan?: boolean;
   config?: boolean;
+  /** Something changed under static/: list it again. */
+  static?: boolean;
 }
 
 /** `dev`'s memo of rendered HTML by text: counts the renders (every miss stores what was just rendered). */
@@ -100,6 +102,8 @@ export class ProjectState {
   config: SiteConfig | null = null;
   configDiagnostics: Diagnostic[] = [];
   walkDiagnostics: Diagnostic[] = [];
+  /** `static/`: its files and what is wrong with it. */
+  statics: StaticFiles = { files: [], diagnostics: [] };
   /** One result per incident file, in walk (sorted) order. */
   readonly files = new Map<string, FileResult>();
   /** `dev`: the HTML of every text in memory, by `htmlCacheKey`. */
@@ -162,7 +166,7 @@ export class ProjectState {
    * are replaced, never changed in place).
    */
   snapshot(): () => ProjectResult {
-    const args = [this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()]] as const;
+    const args = [this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()], this.statics] as const;
     let result: ProjectResult | null = null;
     return () => (result ??= assemble(...args));
   }
@@ -181,7 +185,9 @@ export class ProjectState {
     this.parseConfig();
     const { files, diagnostics } = await findIncidentFiles(this.root);
     this.walkDiagnostics = diagnostics;
-    const results = this.opts.cache && this.mode === 'build' && this.config ? await this.throughCache(files) : await this.process(files);
+    this.statics = await listStaticFiles(this.root);
+    const cache = this.opts.cache && this.mode === 'build' && this.config ? cacheFolder(this.root) : null;
+    const results = cache && 'dir' in cache ? await this.throughCache(files, cache.dir) : await this.process(files);
     for (const f of [...this.files.keys()]) this.forget(f);
     for (const r of results) this.setFile(r);
     await this.textsForFrames(files);
@@ -216,9 +222,9 @@ export class ProjectState {
    * `build` with the cache: every file hashed (from the cache when the file system says it did not change, else
    * by reading it), the results of unchanged texts reused, the others processed and stored.
    */
-  private async throughCache(files: readonly string[]): Promise<FileResult[]> {
+  private async throughCache(files: readonly string[], dir: string): Promise<FileResult[]> {
     const ctx = this.context();
-    const cache = await BuildCache.open(this.root, cacheKey({ configText: this.configText, drafts: this.drafts, ...(this.opts.cacheTool ? { tool: this.opts.cacheTool } : {}) }));
+    const cache = await BuildCache.open(dir, cacheKey({ configText: this.configText, drafts: this.drafts, ...(this.opts.cacheTool ? { tool: this.opts.cacheTool } : {}) }));
     const results: FileResult[] = new Array(files.length);
     const misses: { i: number; hash: string; stamp: FileStamp | undefined; text: string }[] = [];
     const recompute = (file: string, hash: string) => () => this.recomputeBlob(file, hash, ctx);
@@ -250,7 +256,7 @@ export class ProjectState {
 
   /** The HTML and Markdown source of a cached incident whose stored copy cannot be read: from the file again. */
   private recomputeBlob(file: string, hash: string, ctx: FileContext): Blob {
-    const source = decode(file, readFileSync(path.join(this.root, file)));
+    const source = readSourceSync(this.root, file);
     const r = 'text' in source && contentHash(source.text) === hash ? processSource(file, source.text, ctx) : null;
     if (!r?.incident || !r.html) throw new Error(`${file} changed during the build; build again`);
     return { html: r.html, body: r.incident.body };
@@ -326,6 +332,11 @@ export class ProjectState {
     if (changes.config) {
       await this.reloadConfig();
       summary.config = true;
+    }
+    if (changes.static) {
+      const before = JSON.stringify(this.statics.diagnostics);
+      this.statics = await listStaticFiles(this.root);
+      if (JSON.stringify(this.statics.diagnostics) !== before) this.diagnosticsChanged = true;
     }
     if (changes.rescan || [...files].some((f) => !this.files.has(f))) {
       // A path not known may be new (an event not seen as an addition): the walk decides.
@@ -427,6 +438,7 @@ async function readAll(root: string, files: readonly string[]): Promise<Map<stri
 /** A regular file of acceptable size, read synchronously; null when anything is unusual (then `readSource` says what). */
 function readNow(root: string, file: string): SourceFile | Diagnostic | null {
   try {
+    if (!resolveInputSync(root, file).ok) return null;
     const abs = path.join(root, file);
     const s = statSync(abs);
     if (!s.isFile() || s.size > MAX_FILE_BYTES) return null;

@@ -5,7 +5,7 @@
 export type { OutputFile, PendingFile } from './types.js';
 export { SiteOutputs, OUTPUT_GROUPS, renderNow, type OutputGroup } from './outputs.js';
 export { createRenderer, type Renderer, type RendererOptions } from './renderer.js';
-export { BUILTIN_TEMPLATES_DIR, loadTemplates, REQUIRED_TEMPLATES, type LoadedTemplates, type TemplateSource } from './templates.js';
+export { BUILTIN_TEMPLATES_DIR, loadTemplates, REQUIRED_TEMPLATES, TemplateError, templateDiagnostics, type LoadedTemplates, type TemplateSource } from './templates.js';
 export { ACTIONS_PAGE_SIZE, HISTORY_PAGE_SIZE, LIST_PAGE_SIZE, TEMPLATES, type MonthGroup, type PageData, type PageMeta, type Pagination, type YearLink } from './pages.js';
 export { Helpers, type UpdateView } from './helpers.js';
 export { label, STATUS_LABEL } from './labels.js';

@@ -3,7 +3,7 @@
  * receives (computed when the page is rendered). No page grows with the whole history: long lists are paginated.
  */
 import { isOpenAction } from '../core/actions.js';
-import { monthName, monthUtc } from '../core/format.js';
+import { dateUtc, monthName, monthUtc } from '../core/format.js';
 import type { IncidentView, ServiceView, SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
 
@@ -216,7 +216,7 @@ function historyPages(model: SiteModel): PageSpec[] {
   // Long history: split by year (`history/<year>/`), each year paginated; the index shows the latest year(s).
   const years: { year: string; incidents: IncidentView[] }[] = [];
   for (const inc of all) {
-    const year = String(new Date(inc.started).getUTCFullYear());
+    const year = dateUtc(inc.started).slice(0, 4);
     let y = years[years.length - 1];
     if (!y || y.year !== year) {
       y = { year, incidents: [] };

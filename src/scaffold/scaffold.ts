@@ -13,7 +13,8 @@ import { Eta } from 'eta/core';
 import { BUILTIN_TEMPLATES_DIR } from '../render/index.js';
 import { slugify } from '../core/text.js';
 import { isoUtc } from '../core/format.js';
-import { TEMPLATES_DIR } from '../source/index.js';
+import { refusalMessage, resolveInput, TEMPLATES_DIR } from '../source/index.js';
+import { ProjectError } from '../core/errors.js';
 import { MAINTENANCE_SUMMARY_PLACEHOLDER, ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER } from '../validate/index.js';
 
 export { SUMMARY_PLACEHOLDER } from '../validate/index.js';
@@ -81,6 +82,9 @@ export function startedNow(now: number): string {
 /** The template text: the project's `<root>/templates/<name>`, else ours (`incident.md` or `maintenance.md`). */
 export async function loadScaffoldTemplate(root: string, name = SCAFFOLD_TEMPLATE): Promise<{ text: string; file: string; origin: 'user' | 'builtin' }> {
   const user = path.join(root, TEMPLATES_DIR, name);
+  // The rule of every input path: a link out of the project is never read.
+  const where = await resolveInput(root, `${TEMPLATES_DIR}/${name}`);
+  if (!where.ok && 'refused' in where) throw new ProjectError(refusalMessage(`${TEMPLATES_DIR}/${name}`, where.refused));
   try {
     return { text: await readFile(user, 'utf8'), file: user, origin: 'user' };
   } catch (e) {

@@ -3,13 +3,14 @@
  * Never follows a link out of the root, never walks a loop, never reads a huge file, never throws for bad files:
  * every problem is one diagnostic for that path.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileDiagnostic, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
-import { compareStrings } from '../core/compare.js';
 import { INCIDENTS_DIR } from './layout.js';
+import { refusalMessage, resolveInput, resolveInputSync, type Resolved } from './inputs.js';
+import { walkInputFolder } from './folders.js';
 
 /** Largest incident file accepted, in bytes. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -20,76 +21,14 @@ export interface SourceFile {
   text: string;
 }
 
-function rel(root: string, abs: string): string {
-  return path.relative(root, abs).split(path.sep).join('/');
-}
-
-function isInside(parent: string, child: string): boolean {
-  const r = path.relative(parent, child);
-  return r === '' || (!r.startsWith('..') && !path.isAbsolute(r));
-}
-
-/** List the incident files (sorted, relative paths) and diagnostics for what could not be walked. */
+/**
+ * List the incident files (sorted, relative paths) and diagnostics for what could not be walked. Names starting
+ * with `_` are skipped too (scaffolds); a FIFO, socket or device named like an incident is listed, so that
+ * `readSource` reports it without opening it.
+ */
 export async function findIncidentFiles(root: string): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const realRoot = await realpath(root);
-  const top = path.join(root, INCIDENTS_DIR);
-  const visited = new Set<string>();
-
-  async function walk(dir: string): Promise<void> {
-    let real: string;
-    try {
-      real = await realpath(dir);
-    } catch {
-      return;
-    }
-    if (visited.has(real)) {
-      diagnostics.push(fileDiagnostic(rel(root, dir), Rule.SymlinkLoop, `the folder is a link back to a folder already read (${rel(realRoot, real) || '.'}); skipped it`, 'remove the symbolic link'));
-      return;
-    }
-    visited.add(real);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      diagnostics.push(fileDiagnostic(rel(root, dir), Rule.FileUnreadable, `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? String(e)}`));
-      return;
-    }
-    entries.sort((a, b) => compareStrings(a.name, b.name));
-    for (const entry of entries) {
-      if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
-      const abs = path.join(dir, entry.name);
-      const relative = rel(root, abs);
-      let isDir = entry.isDirectory();
-      if (entry.isSymbolicLink()) {
-        let target: string;
-        try {
-          target = await realpath(abs);
-        } catch {
-          diagnostics.push(fileDiagnostic(relative, Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
-          continue;
-        }
-        if (!isInside(realRoot, target)) {
-          diagnostics.push(fileDiagnostic(relative, Rule.SymlinkOutsideRoot, 'the symbolic link points outside the project; refusing to read it', 'copy the file into incidents/ instead of linking to it'));
-          continue;
-        }
-        const s = await stat(target).catch(() => null);
-        isDir = !!s?.isDirectory();
-      }
-      if (isDir) {
-        await walk(abs);
-      } else if (entry.name.toLowerCase().endsWith('.md')) {
-        // A FIFO, socket or device named like an incident is listed too: readSource reports it without opening it.
-        files.push(relative);
-      }
-    }
-  }
-
-  const s = await lstat(top).catch(() => null);
-  if (s) await walk(top);
-  files.sort();
-  return { files, diagnostics };
+  const { files, diagnostics } = await walkInputFolder(root, INCIDENTS_DIR, { skip: (name) => name.startsWith('_'), take: (name) => name.toLowerCase().endsWith('.md') });
+  return { files: files.map((f) => `${INCIDENTS_DIR}/${f}`), diagnostics };
 }
 
 /** What a file's metadata rules out before it is opened: anything but a regular file, or one over the limit. */
@@ -106,11 +45,19 @@ function unreadable(file: string, e: unknown): Diagnostic {
   return fileDiagnostic(file, Rule.FileUnreadable, `cannot read the file: ${code === 'EACCES' ? 'permission denied' : code ?? String(e)}`);
 }
 
-/** Read one file as UTF-8 text with the size limit; a problem is a diagnostic. */
+/** A path that the rule of inputs (inputs.ts) refuses: a link out of the project, found after the walk. */
+function refused(file: string, where: Resolved): Diagnostic | null {
+  return !where.ok && 'refused' in where ? fileDiagnostic(file, Rule.SymlinkOutsideRoot, refusalMessage('the file', where.refused), 'copy the file into incidents/ instead of linking to it') : null;
+}
+
+/**
+ * Read one file as UTF-8 text with the size limit; a problem is a diagnostic. The path is checked again against the
+ * rule of inputs: `dev` reads paths named by file-system events, and a file may have become a link since the walk.
+ */
 export async function readSource(root: string, file: string): Promise<SourceFile | Diagnostic> {
   const abs = path.join(root, file);
   try {
-    return refuse(file, await stat(abs)) ?? decode(file, await readFile(abs));
+    return refused(file, await resolveInput(root, file)) ?? refuse(file, await stat(abs)) ?? decode(file, await readFile(abs));
   } catch (e) {
     return unreadable(file, e);
   }
@@ -123,7 +70,7 @@ export async function readSource(root: string, file: string): Promise<SourceFile
 export function readSourceSync(root: string, file: string): SourceFile | Diagnostic {
   const abs = path.join(root, file);
   try {
-    return refuse(file, statSync(abs)) ?? decode(file, readFileSync(abs));
+    return refused(file, resolveInputSync(root, file)) ?? refuse(file, statSync(abs)) ?? decode(file, readFileSync(abs));
   } catch (e) {
     return unreadable(file, e);
   }

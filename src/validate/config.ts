@@ -3,7 +3,7 @@ import { Rule } from '../core/rules.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { SiteConfig } from '../core/model.js';
 import type { NotifyTarget } from '../core/notify.js';
-import { diagnosticAt, parseYamlFile, spanOf } from '../parse/index.js';
+import { diagnosticAt, OUTPUT_LIMITS, parseYamlFile, spanOf, type ParsedYaml } from '../parse/index.js';
 import { CONFIG_FILE } from '../source/index.js';
 import { hasError } from '../core/diagnostic.js';
 import { siteSchema } from './schema.js';
@@ -11,6 +11,47 @@ import { issuesToDiagnostics } from './issues.js';
 import { allZoneNames, parseDate, zoneFor } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
 import { checkNotifyTargets } from './notify.js';
+
+/**
+ * base_url (of site.yaml, or `--base-url`), normalized to end with `/`, and its path, under which every page is
+ * served and linked. Its path must be plain folders: `https://status.example.com//evil.example/` has the path
+ * `//evil.example/`, which a browser reads as another host (a link in 404.html, `dev`'s redirect from `/`).
+ */
+export function readBaseUrl(value: string): { ok: true; baseUrl: string; basePath: string } | { ok: false; problem: string } {
+  const expected = 'must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/';
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return { ok: false, problem: `${expected}; found "${value}"` };
+  }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.search || u.hash || /\s/.test(value)) return { ok: false, problem: `${expected}; found "${value}"` };
+  if (u.username || u.password) return { ok: false, problem: `must not carry a user name or password (it is published in every feed); found "${value}"` };
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  if (u.pathname.includes('//') || /%(?:2f|5c)/i.test(u.pathname) || value.slice(u.protocol.length + 2).includes('\\')) {
+    return { ok: false, problem: `must have a path of plain folders (no empty folder "//", no encoded or back slash); found "${value}"` };
+  }
+  return { ok: true, baseUrl: u.href, basePath: u.pathname };
+}
+
+/**
+ * The services a site may list: each has a page, a feed and a badge, and an uptime bar of `uptime_days` days on
+ * the status page and in the API, so their count and their days together bound the size of those files.
+ */
+function serviceLimits(parsed: ParsedYaml, count: number, days: number | undefined): Diagnostic[] {
+  const { maxServices, maxServiceDays } = OUTPUT_LIMITS;
+  if (count > maxServices) {
+    return [diagnosticAt(parsed, spanOf(parsed, ['services'], 'key'), Rule.TooManyServices, `site.yaml lists ${count.toLocaleString('en-US')} services; expected at most ${maxServices.toLocaleString('en-US')}`, 'group small services into one')];
+  }
+  const total = count * (days ?? 90);
+  if (total > maxServiceDays) {
+    const at = days !== undefined ? ['uptime_days'] : ['services'];
+    return [
+      diagnosticAt(parsed, spanOf(parsed, at, 'key'), Rule.TooManyServices, `${count.toLocaleString('en-US')} services × ${days ?? 90} days of uptime make ${total.toLocaleString('en-US')} days of uptime bars (on the status page and in the API); expected at most ${maxServiceDays.toLocaleString('en-US')}`, `shorten uptime_days to at most ${Math.floor(maxServiceDays / count)}, or group small services into one`),
+    ];
+  }
+  return [];
+}
 
 /** A validated site.yaml: the site's configuration, and apart from it the notification targets (not part of the site). */
 export interface LoadedConfig {
@@ -42,6 +83,7 @@ export function loadConfig(text: string, file = CONFIG_FILE): LoadedConfig {
       diagnosticAt(parsed, spanOf(parsed, ['timezone']), Rule.UnknownTimezone, `timezone must be an IANA time zone name such as "Europe/Paris"; found "${timezone}"`, didYouMean(timezone, allZoneNames())),
     );
   }
+  diagnostics.push(...serviceLimits(parsed, raw.services.length, raw.uptime_days));
   const seen = new Map<string, number>();
   raw.services.forEach((s, i) => {
     const first = seen.get(s.id);
@@ -58,17 +100,9 @@ export function loadConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   let baseUrl: string | undefined;
   let basePath = '/';
   if (raw.base_url !== undefined) {
-    try {
-      const u = new URL(raw.base_url);
-      if (u.search || u.hash) throw new Error('query');
-      if (!u.pathname.endsWith('/')) u.pathname += '/';
-      baseUrl = u.href;
-      basePath = u.pathname;
-    } catch {
-      diagnostics.push(
-        diagnosticAt(parsed, spanOf(parsed, ['base_url']), Rule.InvalidUrl, `base_url must be an absolute http(s) URL without query or fragment, e.g. https://acme.github.io/status/; found "${raw.base_url}"`),
-      );
-    }
+    const read = readBaseUrl(raw.base_url);
+    if (read.ok) ({ baseUrl, basePath } = read);
+    else diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['base_url']), Rule.InvalidUrl, `base_url ${read.problem}`));
   }
   const notify = checkNotifyTargets(parsed, raw.notify, raw.services.map((s) => s.id));
   diagnostics.push(...notify.diagnostics);

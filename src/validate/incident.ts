@@ -18,9 +18,13 @@ import { readActions } from './actions.js';
 import { readLinks } from './links.js';
 import { checkWhole } from './warnings.js';
 import { checkPlaceholders } from './placeholders.js';
+import { checkWeight } from './limits.js';
 
-/** Validate one parsed document. Returns the incident when it has no error. */
-export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[] } {
+/**
+ * Validate one parsed document. Returns the incident when it has no error, and its weight (the estimated bytes of
+ * its content on a page, see limits.ts) when it could be weighed.
+ */
+export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[]; weight?: number } {
   const diagnostics: Diagnostic[] = [...doc.diagnostics, ...checkFileName(doc.file)];
   if (hasError(doc.diagnostics)) return { incident: null, diagnostics };
   const data = doc.data;
@@ -44,7 +48,7 @@ export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { i
   const checked = checkValues(doc, raw, ctx);
   diagnostics.push(...checked.diagnostics);
   const incident = hasError(diagnostics) ? null : checked.incident;
-  return { incident, diagnostics };
+  return { incident, diagnostics, weight: checked.weight };
 }
 
 /** A copy of `data` without the values that failed the schema (list items become holes, keeping indexes). */
@@ -70,7 +74,7 @@ function pruneInvalid(data: Record<string, unknown>, issues: readonly { code: st
 }
 
 /** The rules that need context, on the values that passed the schema; the incident as read. */
-function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: ValidateContext): { incident: Incident; diagnostics: Diagnostic[] } {
+function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: ValidateContext): { incident: Incident; diagnostics: Diagnostic[]; weight: number } {
   const c = new Checker(doc, raw, ctx);
   const times = readTimes(c);
   const services = readServices(c);
@@ -79,6 +83,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const actions = readActions(c);
   checkWhole(c, times);
   checkPlaceholders(c);
+  const weight = checkWeight(c);
   const incident: Incident = {
     id: idFromPath(doc.file),
     file: doc.file,
@@ -102,5 +107,5 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (times.mitigated !== undefined) incident.mitigated = times.mitigated;
   if (times.resolved !== undefined) incident.resolved = times.resolved;
   if (raw.root_cause !== undefined) incident.rootCause = raw.root_cause;
-  return { incident, diagnostics: c.out };
+  return { incident, diagnostics: c.out, weight };
 }

@@ -130,7 +130,7 @@ export const incidentSchema = z
     contributing_factors: z.array(z.string().min(1)).optional(),
     actions: z.array(actionSchema).optional(),
     links: z.array(linkSchema).optional().meta({ description: 'sources and evidence: the public write-up, dashboards, graphs, the ticket, related incidents' }),
-    tags: z.array(slug('a tag')).optional(),
+    tags: z.array(slug('a tag')).max(50).optional().meta({ description: 'at most 50; each has a page listing its incidents' }),
     authors: z.array(z.string().min(1)).optional(),
     timezone: timezone.optional(),
     draft: z.boolean().optional().meta({ description: 'drafts are checked but not published unless asked' }),

@@ -5,8 +5,10 @@ import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { plural } from '../../core/text.js';
+import { say } from '../../core/terminal.js';
 import { changedSince, CONFIG_FILE, INCIDENTS_DIR, type BranchChanges } from '../../source/index.js';
-import { judgeByChanges, loadProject } from '../../project/index.js';
+import { judgeByChanges } from '../../project/index.js';
+import { generateSite } from '../../pipeline/index.js';
 import { parseFileTimeout, parseFormat, type Values } from '../options.js';
 
 export function exitCode(diagnostics: readonly Diagnostic[], strict: boolean): number {
@@ -19,7 +21,8 @@ export async function runCheck(root: string, values: Values, io: Io): Promise<nu
   const fileTimeout = parseFileTimeout(values['file-timeout']);
   // Asked of git first: a reference it cannot resolve stops the run before any file is read.
   const changes = typeof values['changed-since'] === 'string' ? await changedSince(root, values['changed-since']) : undefined;
-  const result = await loadProject(root, { now: buildTime(io.env), drafts: values.drafts === true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
+  // Every step of `build` that can refuse the project, but for rendering and writing (see BuildOptions.check).
+  const { project: result } = await generateSite(root, { now: buildTime(io.env), drafts: values.drafts === true, check: true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
   if (!result.config && result.diagnostics.every((d) => d.file !== CONFIG_FILE)) throw new ProjectError(`${CONFIG_FILE} could not be used`);
   if (!changes) {
     io.out(formatReport(result, format, io.color));
@@ -37,5 +40,5 @@ function scopeNote(changes: BranchChanges, hidden: number): string {
   const inputs = [...changes.files].filter((f) => f === CONFIG_FILE || f.startsWith(`${INCIDENTS_DIR}/`)).length;
   const changed = plural(inputs, 'file');
   const left = hidden > 0 ? `; ${plural(hidden, 'warning')} in files the branch did not change ${hidden === 1 ? 'is' : 'are'} not shown (run check without --changed-since to see ${hidden === 1 ? 'it' : 'them'})` : '';
-  return `Judged by the changes since ${changes.ref} (merge base ${changes.base.slice(0, 12)}, ${changed} changed): their diagnostics and every error${left}.`;
+  return say`Judged by the changes since ${changes.ref} (merge base ${changes.base.slice(0, 12)}, ${changed} changed): their diagnostics and every error${left}.`;
 }

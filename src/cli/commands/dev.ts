@@ -1,5 +1,6 @@
 /** `postmortem dev`: the live preview (dev/session.ts), with the command's options and its exit status. */
 import type { Io } from '../../core/io.js';
+import { say } from '../../core/terminal.js';
 import { openBrowser, startDev, type DevSession } from '../../dev/index.js';
 import { parseFileTimeout, parsePort, type Values } from '../options.js';
 
@@ -9,15 +10,16 @@ export async function runDev(root: string, values: Values, io: Io): Promise<numb
   const fileTimeoutMs = parseFileTimeout(values['file-timeout']);
   let session: DevSession;
   try {
-    session = await startDev({ root, port, host, io, handleProcess: true, ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}) });
+    const allowedHosts = Array.isArray(values['allowed-host']) ? values['allowed-host'] : [];
+    session = await startDev({ root, port, host, io, handleProcess: true, allowedHosts, ...(fileTimeoutMs !== undefined ? { fileTimeoutMs } : {}) });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      io.err(`postmortem dev: ${(e as Error).message}; choose another with --port N (or --port 0 for any free port)\n`);
+      io.err(say`postmortem dev: ${(e as Error).message}; choose another with --port N (or --port 0 for any free port)\n`);
       return 1;
     }
     if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      io.err(`postmortem dev: cannot listen on ${host}:${port}: ${(e as Error).message}\n`);
+      io.err(say`postmortem dev: cannot listen on ${host}:${port}: ${(e as Error).message}\n`);
       return 1;
     }
     throw e;

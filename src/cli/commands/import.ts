@@ -21,11 +21,11 @@ import {
   readPublicApi,
   stage,
   statuspagePlan,
-  terminalSafe,
   type FetchOptions,
   type ImportPlan,
 } from '../../import/index.js';
 import type { Values } from '../options.js';
+import { escapeControls } from '../../core/terminal.js';
 
 export const DEFAULT_API_BASE = 'https://api.statuspage.io/v1';
 export const DEFAULT_KEY_ENV = 'STATUSPAGE_API_KEY';
@@ -34,7 +34,7 @@ export async function runImport(root: string, args: readonly string[], values: V
   const [kind, ...inputs] = args;
   if (values['api-key'] !== undefined) throw new ProjectError(`the API key is read from an environment variable (${DEFAULT_KEY_ENV}, or the one --api-key-env names), never from the command line, where it would be kept in the shell's history`);
   const now = buildTime(io.env);
-  const progress = (s: string) => io.err(`postmortem import: ${terminalSafe(s)}\n`);
+  const progress = (s: string) => io.err(`postmortem import: ${escapeControls(s)}\n`);
   let plan: ImportPlan;
   try {
     if (kind === 'statuspage') plan = statuspagePlan(await readStatuspage(inputs, values, io, progress), now);
@@ -44,7 +44,7 @@ export async function runImport(root: string, args: readonly string[], values: V
     } else throw new ProjectError(`expected what to import from: statuspage or cstate; found ${kind === undefined ? 'nothing' : `"${kind}"`}`);
   } catch (e) {
     if (e instanceof FetchError) {
-      io.err(`postmortem import: ${terminalSafe(e.message)}\nNothing was written.\n`);
+      io.err(`postmortem import: ${escapeControls(e.message)}\nNothing was written.\n`);
       return 1;
     }
     throw e;
@@ -62,7 +62,7 @@ export async function runImport(root: string, args: readonly string[], values: V
     }
     if (e instanceof ImportError) {
       if (e.diagnostics.length) io.err(formatReport({ diagnostics: e.diagnostics, sources: e.sources, fileCount: e.sources.size }, 'text', io.color));
-      io.err(`postmortem import: ${terminalSafe(e.message)}\n`);
+      io.err(`postmortem import: ${escapeControls(e.message)}\n`);
       return 1;
     }
     throw e;

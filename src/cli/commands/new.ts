@@ -14,8 +14,9 @@ import type { SiteConfig } from '../../core/model.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { Rule } from '../../core/rules.js';
+import { say } from '../../core/terminal.js';
 import { parseTimestamp } from '../../core/time.js';
-import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText } from '../../source/index.js';
+import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText, refusalMessage, resolveInput } from '../../source/index.js';
 import { idFromPath, loadConfig, SLUG_PATTERN } from '../../validate/index.js';
 import { processSource } from '../../process/index.js';
 import {
@@ -45,7 +46,7 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
   try {
     text = renderScaffold(template.text, scaffold);
   } catch (e) {
-    io.err(`postmortem new: the template ${templateShown} could not be rendered: ${e instanceof Error ? e.message : String(e)}\nNothing was written.\n`);
+    io.err(say`postmortem new: the template ${templateShown} could not be rendered: ${e instanceof Error ? e.message : String(e)}` + '\nNothing was written.\n');
     return 1;
   }
 
@@ -61,15 +62,18 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
     io.err(`postmortem new: ${refusal}\n`);
     return 1;
   }
+  // Never written through a link out of the project (the rule of every input path).
+  const folder = await resolveInput(root, INCIDENTS_DIR);
+  if (!folder.ok && 'refused' in folder) throw new ProjectError(refusalMessage(`${INCIDENTS_DIR}/`, folder.refused).replace('refusing to read it', 'refusing to write there'));
   await mkdir(path.dirname(abs), { recursive: true });
   try {
     await writeFile(abs, text, { flag: 'wx' });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    io.err(`postmortem new: ${shown} already exists; refusing to overwrite it.\n`);
+    io.err(say`postmortem new: ${shown} already exists; refusing to overwrite it.\n`);
     return 1;
   }
-  io.out(`${shown}\n`);
+  io.out(say`${shown}\n`);
   reportWritten(diagnostics, text, file, io);
   return 0;
 }
@@ -132,11 +136,11 @@ function fileName(values: Values, title: string, started: string, config: SiteCo
 
 /** Why the file must not be written: it exists, or another file has its id. */
 async function refuseClash(root: string, file: string, shown: string): Promise<string | null> {
-  if (await exists(path.join(root, ...file.split('/')))) return `${shown} already exists; refusing to overwrite it. Choose another title (or --slug), or edit that file.`;
+  if (await exists(path.join(root, ...file.split('/')))) return say`${shown} already exists; refusing to overwrite it. Choose another title (or --slug), or edit that file.`;
   const id = idFromPath(file);
   const { files } = await findIncidentFiles(root);
   const clash = files.find((f) => idFromPath(f) === id);
-  return clash ? `${clash} already has the id "${id}" (ids are file names, unique across incidents/); choose another title or --slug.` : null;
+  return clash ? say`${clash} already has the id "${id}" (ids are file names, unique across incidents/); choose another title or --slug.` : null;
 }
 
 /** The option each frontmatter key comes from. */
@@ -180,7 +184,7 @@ function explainErrors(diagnostics: Diagnostic[], text: string, values: Values, 
       continue;
     }
     const given = key === 'title' ? undefined : option(values[key]);
-    out.push(`postmortem new: ${name}${given !== undefined ? ` ${JSON.stringify(given)}` : ''}: ${d.message} [${d.rule}]\n${d.hint ? `  help: ${d.hint}\n` : ''}`);
+    out.push(say`postmortem new: ${name}${given !== undefined ? ` ${JSON.stringify(given)}` : ''}: ${d.message} [${d.rule}]` + '\n' + (d.hint ? say`  help: ${d.hint}` + '\n' : ''));
   }
   if (rest.length > 0) {
     const label = `${where.file} (from ${where.template}; not written)`;
@@ -201,7 +205,7 @@ function reportWritten(diagnostics: Diagnostic[], text: string, file: string, io
   const items = placeholders.map((d) => {
     const src = (lines[d.line - 1] ?? '').trim();
     const label = src.startsWith('#') ? src : src.slice(0, Math.max(0, src.indexOf(':'))) || src;
-    return `  line ${String(d.line).padStart(width)}  ${label}`;
+    return say`  line ${String(d.line).padStart(width)}  ${label}`;
   });
   io.err(`To write before it is published (until then \`check\` warns: ${Rule.TemplatePlaceholder.id}):\n${items.join('\n')}\n`);
 }
