@@ -33,6 +33,10 @@ export type Priority = (typeof PRIORITIES)[number];
 export const ACTION_KINDS = ['prevent', 'mitigate', 'detect', 'process'] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
+/** How the team learned of an incident (`detection`). */
+export const DETECTION_METHODS = ['monitoring', 'customer', 'employee', 'third_party', 'other'] as const;
+export type DetectionMethod = (typeof DETECTION_METHODS)[number];
+
 /** The impact a severity implies when a service entry gives none (`notice` changes nothing). */
 export const DEFAULT_IMPACT: Record<Severity, Impact | null> = {
   critical: 'major_outage',
@@ -92,6 +96,8 @@ export interface Action {
   priority?: Priority;
   kind?: ActionKind;
   link?: string;
+  /** `YYYY-MM-DD`, when a done or won't-do action was closed. */
+  closed?: string;
 }
 
 export interface Incident {
@@ -105,6 +111,8 @@ export interface Incident {
   started: number;
   detected?: number;
   mitigated?: number;
+  /** How the team learned of it. */
+  detection?: DetectionMethod;
   /** Absent: ongoing. */
   resolved?: number;
   services: AffectedService[];

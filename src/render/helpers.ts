@@ -10,7 +10,7 @@ import { escapeHtml, plural } from '../core/text.js';
 import { relativeUrl } from '../core/url.js';
 import { dateUtc, formatDuration, formatPercent, humanDate, humanUtc, isoUtc, monthName } from '../core/format.js';
 import type { DayBucket, IncidentView, ServiceView, SiteModel } from '../site/index.js';
-import { label } from './labels.js';
+import { detectionLabel, label } from './labels.js';
 
 /** A status update or timeline entry with its sanitized HTML. */
 export interface UpdateView {
@@ -119,6 +119,9 @@ export class Helpers {
   }
   label(value: string | null | undefined): string {
     return value ? label(value) : '';
+  }
+  detection(method: string): string {
+    return detectionLabel(method);
   }
   severity(sev: string): string {
     return SEVERITY_LABEL[sev] ?? sev;

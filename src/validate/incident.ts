@@ -73,7 +73,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const times = readTimes(c);
   const services = readServices(c);
   const timeline = readTimeline(c, times);
-  const actions = readActions(c);
+  const actions = readActions(c, times);
   checkWhole(c, times);
   const incident: Incident = {
     id: idFromPath(doc.file),
@@ -97,5 +97,6 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (times.mitigated !== undefined) incident.mitigated = times.mitigated;
   if (times.resolved !== undefined) incident.resolved = times.resolved;
   if (raw.root_cause !== undefined) incident.rootCause = raw.root_cause;
+  if (raw.detection !== undefined) incident.detection = raw.detection;
   return { incident, diagnostics: c.out };
 }
