@@ -34,6 +34,24 @@ export function allZoneNames(): string[] {
   return knownZones;
 }
 
+/** `YYYY-MM-DD` of an instant in an IANA zone (UTC when the zone is unknown). */
+export function dateInZone(ms: number, zoneName: string): string {
+  const zone = zoneFor(zoneName);
+  const offset = zone ? zone.offset(ms) : 0;
+  return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
+}
+
+/** The first instant of a `YYYY-MM-DD` day in an IANA zone (UTC when the zone is unknown). */
+export function startOfDateInZone(date: string, zoneName: string): number {
+  const utc = Date.parse(`${date}T00:00:00Z`);
+  const zone = zoneFor(zoneName);
+  if (!zone) return utc;
+  // The offset at the guess, then at the corrected instant (exact but across a change at midnight).
+  let t = utc - zone.offset(utc) * 60_000;
+  t = utc - zone.offset(t) * 60_000;
+  return t;
+}
+
 function validCalendarDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();

@@ -11,6 +11,7 @@ import { relativeUrl } from '../core/url.js';
 import { dateUtc, formatDuration, formatPercent, humanDate, humanUtc, isoUtc, monthName } from '../core/format.js';
 import type { DayBucket, IncidentView, ServiceView, SiteModel } from '../site/index.js';
 import { detectionLabel, label } from './labels.js';
+import { InsightHelpers } from './insight-helpers.js';
 
 /** A status update or timeline entry with its sanitized HTML. */
 export interface UpdateView {
@@ -79,6 +80,11 @@ export class Helpers {
   }
   tagUrl(tag: string): string {
     return this.url(`tags/${encodeURIComponent(tag)}/`);
+  }
+
+  /** The insights page's charts and words, bound to this page. */
+  get insights(): InsightHelpers {
+    return new InsightHelpers(this);
   }
 
   incident(id: string): IncidentView | undefined {

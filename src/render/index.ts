@@ -12,3 +12,5 @@ export { label, STATUS_LABEL } from './labels.js';
 export * from './feeds.js';
 export * from './api.js';
 export * from './badges.js';
+export { insightsApiFiles, insightsRecord, INSIGHTS_API_PATH, insightsYearApiPath } from './insights-api.js';
+export { METRIC_LABEL } from './insight-helpers.js';

@@ -4,7 +4,7 @@
  */
 import { isOpenAction } from '../core/actions.js';
 import { monthName, monthUtc } from '../core/format.js';
-import type { IncidentView, ServiceView, SiteModel } from '../site/index.js';
+import { INCIDENT_SEVERITIES, insightYears, modelInsights, type IncidentView, type ServiceView, type SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
 
 /** What every template receives as `it` (page templates also get the fields listed in TEMPLATES). */
@@ -33,7 +33,7 @@ export interface PageMeta {
   /** `<link rel="alternate">` entries, hrefs already relative to the page. */
   alternates: { type: string; href: string; title: string }[];
   /** Main navigation entry to mark as current. */
-  nav: 'status' | 'history' | 'actions' | 'tags' | null;
+  nav: 'status' | 'history' | 'insights' | 'actions' | 'tags' | 'search' | null;
   noindex: boolean;
 }
 
@@ -73,6 +73,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
   { name: 'tag', kind: 'page', data: 'tag: string, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
+  { name: 'insights', kind: 'page', data: 'insights: Insights (site/insights.ts), year: string|null, years: {year, incidents, url, current}[], severities: string[], incidents: IncidentView[] (the year\'s; none for all time); it.h.insights: charts and words' },
   { name: '404', kind: 'page', data: '(nothing more; links are absolute from config.basePath)' },
   { name: 'partials/header', kind: 'partial', data: 'site, page, h' },
   { name: 'partials/footer', kind: 'partial', data: 'site, page, h' },
@@ -316,6 +317,35 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
   return specs;
 }
 
+/**
+ * Insights: all time (aggregates only, so the page does not grow with the history) and one page per year, whose
+ * charts mark and link every incident. The year's incidents are part of the page's data, so that its key covers
+ * the titles its marks show.
+ */
+function insightsPages(model: SiteModel): PageSpec[] {
+  const years = insightYears(model.incidents);
+  const links = (h: Helpers, current: string | null) => years.map((y) => ({ ...y, url: h.url(`insights/${y.year}/`), current: y.year === current }));
+  const base = { template: 'insights', nav: 'insights' as const, description: 'What the incidents teach: frequency, time to detect, mitigate and resolve, services, factors, follow-through' };
+  const specs: PageSpec[] = [
+    { ...base, path: 'insights/index.html', title: 'Insights', data: (h) => ({ insights: modelInsights(model, null), year: null, years: links(h, null), severities: INCIDENT_SEVERITIES, incidents: [] }) },
+  ];
+  for (const { year } of years) {
+    specs.push({
+      ...base,
+      path: `insights/${year}/index.html`,
+      title: `Insights ${year}`,
+      data: (h) => ({
+        insights: modelInsights(model, year),
+        year,
+        years: links(h, year),
+        severities: INCIDENT_SEVERITIES,
+        incidents: model.incidents.filter((i) => !i.isMaintenance && String(new Date(i.started).getUTCFullYear()) === year),
+      }),
+    });
+  }
+  return specs;
+}
+
 function notFoundPage(): PageSpec {
   return { path: '404.html', template: '404', title: 'Page not found', nav: null, absolute: true, noindex: true, alternates: FEED_ALTERNATES, data: () => ({}) };
 }
@@ -328,6 +358,7 @@ export function listPageSpecs(model: SiteModel): PageSpec[] {
     ...model.services.flatMap((s) => servicePages(model, d, s)),
     ...actionsPages(model),
     ...tagPages(model, d),
+    ...insightsPages(model),
     notFoundPage(),
   ];
 }

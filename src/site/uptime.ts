@@ -37,7 +37,8 @@ export interface UptimeResult {
   monthly: MonthUptime[];
 }
 
-const DOWN_WEIGHT: Partial<Record<Impact, number>> = { major_outage: 1, partial_outage: 0.3 };
+/** The share of a moment counted as down, per impact (the others count as up). */
+export const DOWN_WEIGHT: Partial<Record<Impact, number>> = { major_outage: 1, partial_outage: 0.3 };
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100;

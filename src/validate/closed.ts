@@ -3,25 +3,13 @@
  * site's), so that an action closed on the evening an incident began, local time, is never "before" it. Only a
  * done or won't-do action has one; it is not before the day the incident started, nor later than today.
  */
-import { DateTime } from 'luxon';
 import type { Action } from '../core/model.js';
 import { Rule } from '../core/rules.js';
-import { parseDate } from '../core/time.js';
+import { dateInZone, parseDate, startOfDateInZone } from '../core/time.js';
 import { isOpenAction } from '../core/actions.js';
 import { pathName, type Checker, type FramePath } from './checker.js';
 import { nowSide } from './now-window.js';
 import type { Times } from './times.js';
-
-/** `YYYY-MM-DD` of an instant in a zone. */
-function dayIn(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISODate() ?? new Date(ms).toISOString().slice(0, 10);
-}
-
-/** The first instant of a day in a zone. */
-function startOfDayIn(date: string, zone: string): number {
-  const t = DateTime.fromISO(date, { zone }).startOf('day');
-  return t.isValid ? t.toMillis() : Date.parse(`${date}T00:00:00Z`);
-}
 
 /** The checked `closed` date of `action` (status already read), or undefined after reporting why not. */
 export function readClosed(c: Checker, path: FramePath, value: string, action: Action, times: Pick<Times, 'zone' | 'started'>): string | undefined {
@@ -38,18 +26,18 @@ export function readClosed(c: Checker, path: FramePath, value: string, action: A
     ok = false;
   }
   if (times.started !== undefined) {
-    const startedDay = dayIn(times.started, times.zone);
+    const startedDay = dateInZone(times.started, times.zone);
     if (closed < startedDay) {
       c.flag(path, Rule.ClosedBeforeStarted, `action "${action.title}" is closed on ${closed}, before its incident started (${startedDay}, ${times.zone})`, `write a day on or after ${startedDay}`);
       ok = false;
     }
   }
   // In the future until the closing day begins in the incident's zone: the verdict changes then.
-  const from = startOfDayIn(closed, times.zone);
+  const from = startOfDateInZone(closed, times.zone);
   const future = c.now < from;
   nowSide(c.window, from, !future);
   if (future) {
-    c.flag(path, Rule.ClosedInFuture, `action "${action.title}" is closed on ${closed}, later than today (${dayIn(c.now, times.zone)}, ${times.zone})`, 'write the day the action was actually closed');
+    c.flag(path, Rule.ClosedInFuture, `action "${action.title}" is closed on ${closed}, later than today (${dateInZone(c.now, times.zone)}, ${times.zone})`, 'write the day the action was actually closed');
     ok = false;
   }
   return ok ? closed : undefined;
