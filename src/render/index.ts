@@ -14,3 +14,4 @@ export * from './api.js';
 export * from './badges.js';
 export { insightsApiFiles, insightsRecord, INSIGHTS_API_PATH, insightsYearApiPath } from './insights-api.js';
 export { METRIC_LABEL } from './insight-helpers.js';
+export { insightsText, terminalSafe } from './insights-text.js';
