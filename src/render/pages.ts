@@ -4,7 +4,7 @@
  */
 import { isOpenAction } from '../core/actions.js';
 import { monthName, monthUtc } from '../core/format.js';
-import { INCIDENT_SEVERITIES, insightYears, modelInsights, type IncidentView, type ServiceView, type SiteModel } from '../site/index.js';
+import { INCIDENT_SEVERITIES, insightYears, modelInsights, relatedIncidents, type RelatedReason, type IncidentView, type ServiceView, type SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
 
 /** What every template receives as `it` (page templates also get the fields listed in TEMPLATES). */
@@ -67,7 +67,7 @@ export interface YearLink {
 export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'partial'; data: string }[] = [
   { name: 'layout', kind: 'layout', data: 'site, page, h, body (the rendered page, raw HTML)' },
   { name: 'status', kind: 'page', data: '(nothing more: site.overall, site.active, site.maintenanceActive, site.maintenanceUpcoming, site.groups, site.recent)' },
-  { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null' },
+  { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null, related: {incident: IncidentView, why: string}[] (earlier incidents most like it, at most 5)' },
   { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number' },
   { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
@@ -164,6 +164,38 @@ function statusPage(): PageSpec {
   return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, data: () => ({}) };
 }
 
+/** A related incident as its page shows it: the incident and why it was chosen, in words. */
+export interface RelatedView {
+  incident: IncidentView;
+  why: string;
+}
+
+function reasonText(r: RelatedReason, serviceName: (id: string) => string): string {
+  const list = (values: string[]) => values.join(', ');
+  switch (r.kind) {
+    case 'service':
+      return `${r.values.length > 1 ? 'same services' : 'same service'}: ${list(r.values.map(serviceName))}`;
+    case 'tag':
+      return `${r.values.length > 1 ? 'shared tags' : 'shared tag'}: ${list(r.values)}`;
+    case 'factor':
+      return `${r.values.length > 1 ? 'shared factors' : 'shared factor'}: ${list(r.values)}`;
+    case 'words':
+      return `similar words: ${list(r.values)}`;
+  }
+}
+
+/** The related incidents of an incident's page (see site/related.ts), with their reasons as text. */
+export function relatedViews(model: SiteModel, inc: IncidentView): RelatedView[] {
+  const names = new Map(model.config.services.map((s) => [s.id, s.name] as const));
+  const name = (id: string) => names.get(id) ?? id;
+  return relatedIncidents(model, inc).flatMap((r) => {
+    const incident = model.byId.get(r.id);
+    if (!incident) return [];
+    const why = r.reasons.map((x) => reasonText(x, name)).join('; ');
+    return [{ incident, why: why.charAt(0).toUpperCase() + why.slice(1) }];
+  });
+}
+
 export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
   return {
     path: outPath(`incidents/${inc.id}/`),
@@ -180,6 +212,7 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
       affected: h.affected(inc),
       prev: inc.prevId ? (model.byId.get(inc.prevId) ?? null) : null,
       next: inc.nextId ? (model.byId.get(inc.nextId) ?? null) : null,
+      related: relatedViews(model, inc),
     }),
   };
 }
