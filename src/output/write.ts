@@ -32,7 +32,14 @@ export interface WriteOutputOptions {
  * files hard-linked from the current output. The output replaced becomes the next spare; so the cache holds a
  * second copy of the site (two with hard links in common).
  */
-export async function writeOutput(root: string, out: string, files: readonly PendingFile[], opts: WriteOutputOptions = {}): Promise<{ bytes: number; files: number; reused: number }> {
+export async function writeOutput(
+  root: string,
+  out: string,
+  early: readonly PendingFile[],
+  opts: WriteOutputOptions = {},
+  /** Files known only later (the search index, built meanwhile): written after `early`, before the swap. */
+  late?: Promise<readonly PendingFile[]>,
+): Promise<{ bytes: number; files: number; reused: number }> {
   const tool = opts.tool ?? 'unknown';
   const places = opts.cacheDir ? outputPlaces(opts.cacheDir, out) : null;
   const current = places ? readRecord(places.record, out, tool) : undefined;
@@ -53,7 +60,23 @@ export async function writeOutput(root: string, out: string, files: readonly Pen
   try {
     if (!taken) mkdirSync(staged, { recursive: true });
     const statics = await copyStatic(path.join(root, STATIC_DIR), staged);
-    const result = taken ? updateTree(staged, files, spare!.keys, new Set(statics)) : writeFresh(staged, files, current, new Set(statics));
+    let files = early;
+    let result;
+    if (taken) {
+      // Updating in place deletes what is not wanted: every file must be known first.
+      if (late) files = [...early, ...(await late)];
+      result = updateTree(staged, files, spare!.keys, new Set(statics));
+    } else {
+      // A new folder: the pages are written while the late files are still being made (the search index).
+      result = writeFresh(staged, early, current, new Set(statics));
+      if (late) {
+        const more = await late;
+        const r2 = writeFresh(staged, more, current, new Set(statics));
+        for (const [p, k] of r2.keys) result.keys.set(p, k);
+        result = { bytes: result.bytes + r2.bytes, reused: result.reused + r2.reused, keys: result.keys };
+        files = [...early, ...more];
+      }
+    }
     for (const p of statics) if (!result.keys.has(p)) result.keys.set(p, [null, 0]);
     const id = folderIdentity(staged);
     old = await swapIn(staged, out);

@@ -5,9 +5,14 @@
 import type { SiteModel } from '../site/index.js';
 import { publishable, siteModel } from '../site/index.js';
 import { ProjectState, CACHE_DIR, toolIdentity, type ProjectResult } from '../project/index.js';
-import { createRenderer, SiteOutputs, type PendingFile, type Renderer } from '../render/index.js';
+import { createRenderer, SiteOutputs, SiteSearch, type PendingFile, type Renderer } from '../render/index.js';
 import { writeOutput } from '../output/index.js';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { rmdirSync, rmSync } from 'node:fs';
+
+/** Where the search index's shards are kept between builds, in the build cache. */
+export const SEARCH_STORE = path.join(CACHE_DIR, 'search');
 
 export interface BuildOptions {
   now: number;
@@ -27,8 +32,12 @@ export interface BuildOptions {
 export type Generated =
   | {
       ok: true;
-      /** Every file of the site, not rendered yet, sorted by path (see `PendingFile`). */
+      /** Every file of the site but the search index, not rendered yet, sorted by path (see `PendingFile`). */
       pending: PendingFile[];
+      /** The search index's files, once indexed (it runs meanwhile, on a worker thread). */
+      late: Promise<PendingFile[]>;
+      /** Removes what the build kept only for itself (a search store without the cache); after writing. */
+      dispose: () => void;
       outputs: SiteOutputs;
       model: SiteModel;
       project: ProjectResult;
@@ -49,8 +58,26 @@ export async function generateSite(root: string, opts: BuildOptions, renderer?: 
   if (!publishable(project)) return { ok: false, project };
   const model = siteModel(project, opts.now, opts.drafts, true);
   const r = renderer ?? (await createRenderer({ root }));
-  const outputs = new SiteOutputs(model, r);
-  return { ok: true, pending: outputs.all(), outputs, model, project, renderer: r };
+  // Without the cache, shards are indexed into a folder of their own, removed once the site is written.
+  const store = opts.cache ? path.join(root, SEARCH_STORE) : path.join(root, CACHE_DIR, `search-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const search = new SiteSearch();
+  search.update(model, { store, ...(opts.cache ? { sourceHash: (id: string) => project.sourceHashes.get(id) } : {}) });
+  const outputs = new SiteOutputs(model, r, search);
+  const late = outputs.late();
+  late.catch(() => undefined); // awaited by the writer: a failure fails the build there, before the swap
+  const dispose = () => {
+    if (opts.cache) return;
+    rmSync(store, { recursive: true, force: true });
+    // And the folders made for it, when nothing else is in them (a build without the cache keeps nothing).
+    for (const dir of [path.dirname(store), path.dirname(path.dirname(store))]) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break;
+      }
+    }
+  };
+  return { ok: true, pending: outputs.all(), late, outputs, model, project, renderer: r, dispose };
 }
 
 export interface WriteSummary {
@@ -61,6 +88,6 @@ export interface WriteSummary {
 }
 
 /** Write the files (and the user's `static/` folder) beside `out`, then swap them in; with the cache, only what changed. */
-export async function writeSite(root: string, out: string, files: readonly PendingFile[], opts: { cache?: boolean; tool?: string } = {}): Promise<WriteSummary> {
-  return writeOutput(root, out, files, opts.cache ? { cacheDir: path.join(root, CACHE_DIR), tool: opts.tool ?? toolIdentity() } : {});
+export async function writeSite(root: string, out: string, files: readonly PendingFile[], opts: { cache?: boolean; tool?: string; late?: Promise<readonly PendingFile[]> } = {}): Promise<WriteSummary> {
+  return writeOutput(root, out, files, opts.cache ? { cacheDir: path.join(root, CACHE_DIR), tool: opts.tool ?? toolIdentity() } : {}, opts.late);
 }

@@ -2,7 +2,8 @@
  * Stage 8, render: the site model → every file of the site, not rendered yet: pages (eta templates), feeds, the
  * Statuspage-compatible and our own JSON API, badges. outputs.ts is the one producer that `build` and `dev` share.
  */
-export type { OutputFile, PendingFile } from './types.js';
+export type { OutputFile, PendingFile, SearchOutput } from './types.js';
+export { buildSearchIndex, PAGEFIND_VERSION, SiteSearch, type SearchIndexOptions } from './search-index.js';
 export { SiteOutputs, OUTPUT_GROUPS, renderNow, type OutputGroup } from './outputs.js';
 export { createRenderer, type Renderer, type RendererOptions } from './renderer.js';
 export { BUILTIN_TEMPLATES_DIR, loadTemplates, REQUIRED_TEMPLATES, type LoadedTemplates, type TemplateSource } from './templates.js';

@@ -35,6 +35,8 @@ export interface PageMeta {
   /** Main navigation entry to mark as current. */
   nav: 'status' | 'history' | 'insights' | 'actions' | 'tags' | 'search' | null;
   noindex: boolean;
+  /** The page's Content-Security-Policy. */
+  csp: string;
 }
 
 export interface Pagination {
@@ -74,6 +76,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
   { name: 'tag', kind: 'page', data: 'tag: string, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: 'insights', kind: 'page', data: 'insights: Insights (site/insights.ts), year: string|null, years: {year, incidents, url, current}[], severities: string[], incidents: IncidentView[] (the year\'s; none for all time); it.h.insights: charts and words' },
+  { name: 'search', kind: 'page', data: 'services: {id, name}[], severities: string[], years: string[] (newest first); assets/search.js runs the search' },
   { name: '404', kind: 'page', data: '(nothing more; links are absolute from config.basePath)' },
   { name: 'partials/header', kind: 'partial', data: 'site, page, h' },
   { name: 'partials/footer', kind: 'partial', data: 'site, page, h' },
@@ -84,6 +87,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'partials/uptime-bar', kind: 'partial', data: 'service: ServiceView' },
   { name: 'partials/actions-table', kind: 'partial', data: 'actions: (Action | ActionView)[], showIncident: boolean, caption: string' },
   { name: 'partials/pagination', kind: 'partial', data: 'pagination: Pagination | null' },
+  { name: 'partials/search-box', kind: 'partial', data: 'site, page, h (a form to the search page)' },
 ];
 
 /** Page sizes: no page grows with the whole history. */
@@ -103,6 +107,8 @@ export interface PageSpec {
   alternates?: { type: string; sitePath: string; title: string }[];
   /** Template data, computed when the page is rendered. */
   data: (h: Helpers) => Record<string, unknown>;
+  /** What the page's Content-Security-Policy must allow beyond the default: the search's WebAssembly, a form. */
+  allows?: { wasm?: boolean; forms?: boolean };
 }
 
 /** `history/` → `history/index.html` */
@@ -161,7 +167,31 @@ const FEED_ALTERNATES = [
 ];
 
 function statusPage(): PageSpec {
-  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, data: () => ({}) };
+  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, allows: { forms: true }, data: () => ({}) };
+}
+
+/**
+ * The search page: the index is loaded and queried in the browser (Pagefind's script and WebAssembly, hence
+ * `'wasm-unsafe-eval'` on this page only); without JavaScript it says so and links to the history.
+ */
+function searchPage(model: SiteModel): PageSpec {
+  const years = [...new Set(model.incidents.map((i) => String(new Date(i.started).getUTCFullYear())))].sort().reverse();
+  return {
+    path: 'search/index.html',
+    template: 'search',
+    title: 'Search',
+    description: 'Search every postmortem',
+    nav: 'search',
+    allows: { wasm: true, forms: true },
+    data: () => ({ services: model.config.services.map((s) => ({ id: s.id, name: s.name })), severities: ['critical', 'major', 'minor', 'notice', 'maintenance'], years }),
+  };
+}
+
+/** The Content-Security-Policy of a page: only the site's own resources; the search adds its WebAssembly, forms their target. */
+export function contentSecurityPolicy(allows: PageSpec['allows'] = {}): string {
+  const script = allows.wasm ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'";
+  const form = allows.forms ? "form-action 'self'" : "form-action 'none'";
+  return `default-src 'self'; img-src 'self' https: data:; style-src 'self'; ${script}; object-src 'none'; base-uri 'none'; ${form}`;
 }
 
 /** A related incident as its page shows it: the incident and why it was chosen, in words. */
@@ -219,7 +249,7 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
 
 function historyPages(model: SiteModel): PageSpec[] {
   const all = model.incidents;
-  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES };
+  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES, allows: { forms: true } };
   if (all.length <= HISTORY_PAGE_SIZE) {
     return [{ ...base, path: 'history/index.html', title: 'Incident history', data: () => ({ months: groupByMonth(all), years: [], year: null, pagination: null, more: null, total: all.length }) }];
   }
@@ -392,6 +422,7 @@ export function listPageSpecs(model: SiteModel): PageSpec[] {
     ...actionsPages(model),
     ...tagPages(model, d),
     ...insightsPages(model),
+    searchPage(model),
     notFoundPage(),
   ];
 }

@@ -41,7 +41,12 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
     return 1;
   }
   if (counts(project.diagnostics).warnings > 0) io.err(formatReport(project, format, io.color));
-  const written = await writeSite(root, out, generated.pending, { cache });
+  let written;
+  try {
+    written = await writeSite(root, out, generated.pending, { cache, late: generated.late });
+  } finally {
+    generated.dispose();
+  }
   const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
   const reused = written.reused > 0 ? ` (${written.reused} unchanged, reused)` : '';
