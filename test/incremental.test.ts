@@ -41,6 +41,11 @@ async function assertAsFromScratch(what: string, env: Record<string, string> = E
   return a.size;
 }
 
+/** The shards indexed into the build cache's search store so far. */
+async function searchShardsInStore(): Promise<string[]> {
+  return (await readdir(path.join(root, CACHE_DIR, 'search'))).filter((n) => n.startsWith('shard-')).sort();
+}
+
 async function incidentFiles(): Promise<string[]> {
   const found: string[] = [];
   const walk = async (d: string) => {
@@ -73,12 +78,28 @@ describe('incremental output', () => {
     await assertAsFromScratch('unchanged');
 
     const files = await incidentFiles();
+    const shardsBefore = await searchShardsInStore();
     await appendFile(files[10]!, '\nOne more sentence for the record.\n');
     const afterEdit = await build();
     // Its page, its API record and API page, its two neighbours' pages, and the list pages that show it (its
-    // history page, its services' and tags' pages, the actions pages): a few, not the site.
-    assert.ok(afterEdit < second && second - afterEdit <= 15, `one edit re-renders a few files (${afterEdit} reused, ${second} before)`);
+    // history page, its services' and tags' pages, the actions pages, its year's insights page): a few, not the
+    // site; and the files of the one search shard it is in, indexed again (the others are kept).
+    const year = path.basename(files[10]!).slice(0, 4);
+    const shardFiles = [...(await listTree(path.join(out, 'pagefind', 'shards', year))).keys()].length;
+    assert.ok(shardFiles > 3, `the year ${year} is one shard (${shardFiles} files)`);
+    assert.ok(afterEdit < second && second - afterEdit <= 16 + shardFiles, `one edit re-renders a few files (${afterEdit} reused, ${second} before, ${shardFiles} in its shard)`);
+    const shardsAfter = await searchShardsInStore();
+    assert.equal(shardsAfter.filter((s) => !shardsBefore.includes(s)).length, 1, 'one shard indexed again');
     await assertAsFromScratch('one body edited');
+
+    // A change to what is not searched (an action's owner) indexes nothing again.
+    let ownerFile = '';
+    for (const f of files.slice(12)) if (/^ {4}owner: /m.test(await readFile(f, 'utf8'))) { ownerFile = f; break; }
+    assert.ok(ownerFile, 'an incident with an action owner');
+    await writeFile(ownerFile, (await readFile(ownerFile, 'utf8')).replace(/^ {4}owner: .*$/m, '    owner: Someone Else'));
+    await build();
+    assert.deepEqual((await searchShardsInStore()).filter((s) => !shardsAfter.includes(s)), [], 'no shard indexed again');
+    await assertAsFromScratch('an owner changed');
 
     // A title shows on the neighbours' pages too.
     const text = await readFile(files[11]!, 'utf8');
