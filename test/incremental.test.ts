@@ -218,9 +218,9 @@ describe('incremental output', () => {
     const cacheDir = path.join(root, CACHE_DIR);
     const g = await generateSite(root, { now: BENCH_SOURCE_DATE_EPOCH * 1000, drafts: false, cache: true });
     assert.ok(g.ok);
-    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
-    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
-    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2' });
+    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' }, g.late);
+    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' }, g.late);
+    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2' }, g.late);
     assert.ok(same.reused >= 100, `the same tool reuses the incidents' files (${same.reused})`);
     assert.equal(other.reused, 0, 'a record made by another tool is not trusted');
     assert.equal(first.files, other.files);
@@ -255,7 +255,9 @@ describe('equal keys mean equal bytes', () => {
   async function keyed(dir: string, now = NOW): Promise<Map<string, { key: string | undefined; bytes: string }>> {
     const g = await generateSite(dir, { now, drafts: false, cache: true });
     assert.ok(g.ok, 'the project builds');
-    return new Map(g.pending.map((f) => [f.path, { key: f.key, bytes: Buffer.from(f.render()).toString('base64') }]));
+    // The search index's files too: their keys are their shards' (made of the shards' records).
+    const files = [...g.pending, ...(await g.late)];
+    return new Map(files.map((f) => [f.path, { key: f.key, bytes: Buffer.from(f.render()).toString('base64') }]));
   }
   function assertKeysHold(a: Map<string, { key: string | undefined; bytes: string }>, b: Map<string, { key: string | undefined; bytes: string }>, what: string) {
     let keyedSame = 0;
@@ -306,6 +308,7 @@ describe('equal keys mean equal bytes', () => {
       await writeFile(path.join(dir, 'site.yaml'), config.replace(/^uptime_days: \d+$/m, 'uptime_days: 365'));
       const g = await generateSite(dir, { now: NOW, drafts: false, cache: true });
       assert.ok(g.ok);
+      await g.late;
       // A service with more incidents in its uptime window than its first page lists (LIST_PAGE_SIZE, 50).
       const windowStart = NOW - 365 * 86_400_000;
       const svc = g.model.services.find((s) => s.incidentIds.filter((id) => g.model.byId.get(id)!.started >= windowStart).length > 55);
