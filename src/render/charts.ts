@@ -34,7 +34,7 @@ const TICKS: readonly [number, string][] = [
   [60 * MINUTE, '1 h'],
   [6 * 60 * MINUTE, '6 h'],
   [24 * 60 * MINUTE, '1 d'],
-  [7 * 24 * 60 * MINUTE, '1 w'],
+  [7 * 24 * 60 * MINUTE, ''],
   [30 * 24 * 60 * MINUTE, '30 d'],
 ];
 
@@ -45,11 +45,11 @@ export function durationText(ms: number): string {
 
 /** The axis under a chart's rows (decorative: the rows' labels say the numbers). */
 export function axisSvg(): string {
-  // The 1-minute tick is left unlabelled: the band's label ends there.
+  // The 1-minute tick is left unlabelled (the band's label ends there), and the week's (30 d is close by on a phone).
   const ticks = TICKS.map(([ms, label], i) => {
     const x = pct(xOf(ms));
     const anchor = i === TICKS.length - 1 ? 'end' : 'middle';
-    return `<line x1="${x}" x2="${x}" y1="0" y2="6"/>${i === 0 ? '' : `<text x="${x}" y="20" text-anchor="${anchor}">${label}</text>`}`;
+    return `<line x1="${x}" x2="${x}" y1="0" y2="6"/>${i === 0 || !label ? '' : `<text x="${x}" y="20" text-anchor="${anchor}">${label}</text>`}`;
   }).join('');
   return `<svg class="axis" width="100%" height="24" aria-hidden="true" focusable="false"><text x="0" y="20" text-anchor="start">&lt; 1 min</text>${ticks}</svg>`;
 }
@@ -103,15 +103,14 @@ export interface Mark {
   label: string;
 }
 
-/** A deterministic vertical offset for the n-th mark, so that close values do not hide each other entirely. */
-function jitter(i: number): number {
-  return 6 + ((i * 7919) % 17);
-}
-
-/** A row of marks, one per incident, each a link to it (per-year view). */
+/**
+ * A row of marks, one per incident, each a link to it (per-year view), in the order of their values: the keyboard
+ * goes from left to right. Marks are translucent, so that where they pile up the row is darker.
+ */
 export function marksSvg(d: Distribution, marks: readonly Mark[], name: string): string {
-  const dots = marks
-    .map((m, i) => `<a href="${escapeHtml(m.href)}"><title>${escapeHtml(m.label)}</title><circle cx="${pct(xOf(m.value))}" cy="${jitter(i)}" r="4"/></a>`)
+  const dots = [...marks]
+    .sort((a, b) => a.value - b.value)
+    .map((m) => `<a href="${escapeHtml(m.href)}"><title>${escapeHtml(m.label)}</title><circle cx="${pct(xOf(m.value))}" cy="${ROW_HEIGHT / 2}" r="5"/></a>`)
     .join('');
   return `<svg class="strip marks" width="100%" height="${ROW_HEIGHT + 2}" role="group" aria-label="${escapeHtml(`${name}: ${marks.length} ${marks.length === 1 ? 'incident' : 'incidents'}, each a link`)}"><line class="base" x1="0" x2="100%" y1="${ROW_HEIGHT + 1.5}" y2="${ROW_HEIGHT + 1.5}"/>${quantileLines(d, ROW_HEIGHT + 2)}${dots}</svg>`;
 }
