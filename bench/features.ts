@@ -7,7 +7,7 @@
 import { readdir, lstat, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generateSite } from '../src/pipeline/index.js';
+import { generateSite, searchContext } from '../src/pipeline/index.js';
 import { buildSearchIndex } from '../src/render/index.js';
 import { insightYears, modelInsights, relatedIncidents } from '../src/site/index.js';
 import { BENCH_NOW_MS } from './generate.js';
@@ -60,18 +60,19 @@ export async function measureFeatures(root: string, out: string, tmp: string): P
 
   const store = await mkdtemp(path.join(tmp, 'search-store-'));
   const sourceHash = (id: string) => g.project.sourceHashes.get(id);
+  const context = searchContext(model);
   const sampler = sampleTree(process.pid);
   t = performance.now();
-  const files = await buildSearchIndex(model, { store, sourceHash });
+  const files = await buildSearchIndex(model, { store, sourceHash, context });
   const coldMs = performance.now() - t;
   const coldTreeRssKiB = sampler.stop();
   const shards = (await readdir(store)).filter((n) => n.startsWith('shard-'));
   await rm(path.join(store, shards[0]!), { recursive: true });
   t = performance.now();
-  await buildSearchIndex(model, { store, sourceHash });
+  await buildSearchIndex(model, { store, sourceHash, context });
   const oneShardMs = performance.now() - t;
   t = performance.now();
-  await buildSearchIndex(model, { store, sourceHash });
+  await buildSearchIndex(model, { store, sourceHash, context });
   const unchangedMs = performance.now() - t;
   const index = await tree(path.join(out, 'pagefind'));
   await rm(store, { recursive: true, force: true });

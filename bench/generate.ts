@@ -659,7 +659,8 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
     // When a closed action was closed (4 in 5 say so): derived from the start, not drawn, so that every other
     // value of the project stays what it was before `closed` existed.
     const spread = Math.floor(started / MINUTE + i * 7) % 45;
-    if ((status === 'done' || status === 'wont_do') && spread % 5 !== 0) lines.push(`    closed: ${isoDate(Math.min(started + (1 + spread) * DAY, now - DAY))}`);
+    const closed = started + (1 + spread) * DAY;
+    if ((status === 'done' || status === 'wont_do') && spread % 5 !== 0 && closed <= now - DAY) lines.push(`    closed: ${isoDate(closed)}`);
     actions.push(...lines);
   }
 

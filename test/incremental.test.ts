@@ -142,6 +142,10 @@ describe('incremental output', () => {
     assert.ok(n > 0);
     await build();
     await assertAsFromScratch('site.yaml changed');
+    // A service renamed: its name is searched, so the search records of its incidents change with it.
+    await writeFile(path.join(root, 'site.yaml'), config.replace(/^(\s+name: )(.*)$/m, '$1$2 Renamed'));
+    await build();
+    await assertAsFromScratch('a service renamed');
     await writeFile(path.join(root, 'site.yaml'), config);
 
     const later = { SOURCE_DATE_EPOCH: String(BENCH_SOURCE_DATE_EPOCH + 86_400 * 40) };

@@ -19,7 +19,7 @@ import type { FileResult } from '../process/index.js';
 import type { ChangeSummary, ProjectResult, ProjectState } from '../project/index.js';
 import { patchIncidentModel, publishable, siteModel, type SiteModel } from '../site/index.js';
 import { SiteOutputs, SiteSearch } from '../render/index.js';
-import { SEARCH_STORE } from '../pipeline/index.js';
+import { SEARCH_STORE, searchContext } from '../pipeline/index.js';
 import path from 'node:path';
 import type { DevServer } from './server.js';
 import type { DevTemplates } from './templates.js';
@@ -70,7 +70,7 @@ export class Publisher {
       this.searchNext = null;
       if (!next || this.stopped) return;
       try {
-        await this.search.update(next.model, { store: path.join(this.state.root, SEARCH_STORE), sourceHash: (id) => next.sourceHashes.get(id) });
+        await this.search.update(next.model, { store: path.join(this.state.root, SEARCH_STORE), sourceHash: (id) => next.sourceHashes.get(id), context: searchContext(next.model) });
       } catch (e) {
         this.io.err(`postmortem dev: the search index could not be built (pages are still served): ${e instanceof Error ? e.message : String(e)}\n`);
       }

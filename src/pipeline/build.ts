@@ -45,6 +45,11 @@ export type Generated =
     }
   | { ok: false; project: ProjectResult };
 
+/** What a search record is made from besides its incident's text: the tool and the services' names. */
+export function searchContext(model: SiteModel, tool?: string): string {
+  return `${tool ?? toolIdentity()}\0${JSON.stringify(model.config.services.map((s) => [s.id, s.name]))}`;
+}
+
 /** Load, validate and model the project; a project with any error produces no files at all. */
 export async function generateSite(root: string, opts: BuildOptions, renderer?: Renderer): Promise<Generated> {
   const state = new ProjectState({ root, mode: 'build', ...opts, now: () => opts.now });
@@ -61,7 +66,7 @@ export async function generateSite(root: string, opts: BuildOptions, renderer?: 
   // Without the cache, shards are indexed into a folder of their own, removed once the site is written.
   const store = opts.cache ? path.join(root, SEARCH_STORE) : path.join(root, CACHE_DIR, `search-tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   const search = new SiteSearch();
-  search.update(model, { store, ...(opts.cache ? { sourceHash: (id: string) => project.sourceHashes.get(id) } : {}) });
+  search.update(model, { store, ...(opts.cache ? { sourceHash: (id: string) => project.sourceHashes.get(id), context: searchContext(model, opts.cacheTool) } : {}) });
   const outputs = new SiteOutputs(model, r, search);
   const late = outputs.late();
   late.catch(() => undefined); // awaited by the writer: a failure fails the build there, before the swap

@@ -37,8 +37,16 @@ const STALE_MS = 10 * 60_000;
 export interface SearchIndexOptions {
   /** Where shards are kept: `<root>/.cache/postmortem/search` with the cache, else a folder removed afterwards. */
   store: string;
-  /** The hash of an incident's source (tool, site.yaml, file): lets a rebuild skip the records of unchanged files. */
+  /**
+   * The hash of an incident file's text: with `context`, lets a rebuild skip computing the records of unchanged
+   * files (a record is looked up by it in the store's map of source → record hashes).
+   */
   sourceHash?: (id: string) => string | undefined;
+  /**
+   * Everything else a record is made from (the tool's identity, the services' names): the map of the store is
+   * used only when it was made with the same. Without it, every record is computed.
+   */
+  context?: string;
 }
 
 interface Manifest {
@@ -146,14 +154,16 @@ function bundleFiles(store: string, name: string, manifest: Manifest, prefix: st
 
 interface RecordMap {
   format: string;
+  context: string;
   /** Source hash → record hash. */
   records: Record<string, string>;
 }
 
-function readRecordMap(store: string): Map<string, string> {
+function readRecordMap(store: string, context: string | undefined): Map<string, string> {
+  if (context === undefined) return new Map();
   try {
     const m = JSON.parse(readFileSync(path.join(store, 'records.json'), 'utf8')) as RecordMap;
-    if (m.format === FORMAT && m.records && typeof m.records === 'object') return new Map(Object.entries(m.records));
+    if (m.format === FORMAT && m.context === context && m.records && typeof m.records === 'object') return new Map(Object.entries(m.records));
   } catch {
     // None yet.
   }
@@ -180,7 +190,7 @@ export async function buildSearchIndex(model: SiteModel, opts: SearchIndexOption
   mkdirSync(store, { recursive: true });
   const names = new Map(model.config.services.map((s) => [s.id, s.name] as const));
   const serviceName = (id: string) => names.get(id) ?? id;
-  const known = readRecordMap(store);
+  const known = readRecordMap(store, opts.context);
   const hashes = new Map<string, string>();
   const recordOf = new Map<string, SearchRecord>();
   for (const inc of model.incidents) {
@@ -219,7 +229,7 @@ export async function buildSearchIndex(model: SiteModel, opts: SearchIndexOption
 }
 
 function writeRecordMap(store: string, model: SiteModel, opts: SearchIndexOptions, hashes: ReadonlyMap<string, string>): void {
-  if (!opts.sourceHash) return;
+  if (!opts.sourceHash || opts.context === undefined) return;
   const records: Record<string, string> = {};
   for (const inc of model.incidents) {
     const source = opts.sourceHash(inc.id);
@@ -227,7 +237,7 @@ function writeRecordMap(store: string, model: SiteModel, opts: SearchIndexOption
   }
   const tmp = path.join(store, `records.json.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
-    writeFileSync(tmp, JSON.stringify({ format: FORMAT, records } satisfies RecordMap));
+    writeFileSync(tmp, JSON.stringify({ format: FORMAT, context: opts.context, records } satisfies RecordMap));
     renameSync(tmp, path.join(store, 'records.json'));
   } catch {
     rmSync(tmp, { force: true });
