@@ -112,19 +112,29 @@ class Indexer {
   }
 }
 
-/** A folder of the store: kept when complete (it has a manifest), else indexed into it from `records`. */
-async function ensureBundle(indexer: Indexer, store: string, name: string, records: () => SearchRecord[], keep: RegExp): Promise<Manifest> {
-  const dir = path.join(store, name);
-  const manifestFile = path.join(dir, 'manifest.json');
+/** A folder of the store that is complete (it has a manifest), or null. */
+function readManifest(store: string, name: string): Manifest | null {
   try {
-    return JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    return JSON.parse(readFileSync(path.join(store, name, 'manifest.json'), 'utf8')) as Manifest;
   } catch {
-    // Not indexed yet (or damaged): index it.
+    return null; // not indexed yet, or damaged: index it
   }
+}
+
+/**
+ * Write the records of a folder to index into a temporary folder of the store, at once (synchronously), so that
+ * nothing keeps them in memory while the indexer works through the queue: only one shard's text at a time.
+ */
+function stageRecords(store: string, records: readonly SearchRecord[]): string {
   const tmp = path.join(store, `tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(tmp, { recursive: true });
+  writeFileSync(path.join(tmp, 'records.json'), JSON.stringify(records));
+  return tmp;
+}
+
+/** Index staged records into their folder of the store, keeping only the files the site uses. */
+async function indexStaged(indexer: Indexer, store: string, name: string, tmp: string, keep: RegExp): Promise<Manifest> {
   try {
-    writeFileSync(path.join(tmp, 'records.json'), JSON.stringify(records()));
     const bundle = path.join(tmp, 'bundle');
     await indexer.index(path.join(tmp, 'records.json'), bundle);
     rmSync(path.join(tmp, 'records.json'));
@@ -136,7 +146,7 @@ async function ensureBundle(indexer: Indexer, store: string, name: string, recor
     const manifest: Manifest = { files };
     writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
     try {
-      renameSync(tmp, dir);
+      renameSync(tmp, path.join(store, name));
     } catch {
       // Another build indexed the same records meanwhile: theirs is the same.
       rmSync(tmp, { recursive: true, force: true });
@@ -146,6 +156,13 @@ async function ensureBundle(indexer: Indexer, store: string, name: string, recor
     rmSync(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** A folder of the store, indexed from `records` unless it is there already. */
+function ensureBundle(indexer: Indexer, store: string, name: string, records: () => SearchRecord[], keep: RegExp): Promise<Manifest> {
+  const manifest = readManifest(store, name);
+  if (manifest) return Promise.resolve(manifest);
+  return indexStaged(indexer, store, name, stageRecords(store, records()), keep);
 }
 
 function bundleFiles(store: string, name: string, manifest: Manifest, prefix: string, key: string): PendingFile[] {
@@ -192,17 +209,6 @@ export async function buildSearchIndex(model: SiteModel, opts: SearchIndexOption
   const serviceName = (id: string) => names.get(id) ?? id;
   const known = readRecordMap(store, opts.context);
   const hashes = new Map<string, string>();
-  const recordOf = new Map<string, SearchRecord>();
-  for (const inc of model.incidents) {
-    const source = opts.sourceHash?.(inc.id);
-    let h = source !== undefined ? known.get(source) : undefined;
-    if (h === undefined) {
-      const r = searchRecord(inc, serviceName);
-      h = recordHash(r);
-      recordOf.set(inc.id, r);
-    }
-    hashes.set(inc.id, h);
-  }
   const indexer = new Indexer();
   const used = new Set<string>(['records.json']);
   try {
@@ -210,12 +216,25 @@ export async function buildSearchIndex(model: SiteModel, opts: SearchIndexOption
     used.add(primaryName);
     const jobs: Promise<PendingFile[]>[] = [ensureBundle(indexer, store, primaryName, () => [PRIMARY_RECORD], PRIMARY_FILES).then((m) => bundleFiles(store, primaryName, m, 'pagefind/', primaryName))];
     const shards = searchShards(model);
+    // One shard at a time: its records are computed (where the map does not know them), hashed into its key,
+    // written out for the indexer if the store does not have it, and dropped before the next shard.
     for (const shard of shards) {
+      const computed = new Map<string, SearchRecord>();
       const key = createHash('sha256').update(`${FORMAT}\0${shard.id}\0`);
-      for (const inc of [...shard.incidents].sort((a, b) => compareStrings(a.id, b.id))) key.update(`${inc.id}\0${hashes.get(inc.id)}\0`);
+      for (const inc of [...shard.incidents].sort((a, b) => compareStrings(a.id, b.id))) {
+        const source = opts.sourceHash?.(inc.id);
+        let h = source !== undefined ? known.get(source) : undefined;
+        if (h === undefined) {
+          const r = searchRecord(inc, serviceName);
+          h = recordHash(r);
+          computed.set(inc.id, r);
+        }
+        hashes.set(inc.id, h);
+        key.update(`${inc.id}\0${h}\0`);
+      }
       const name = `shard-${key.digest('hex').slice(0, 32)}`;
       used.add(name);
-      const records = () => shard.incidents.map((inc) => recordOf.get(inc.id) ?? searchRecord(inc, serviceName));
+      const records = () => shard.incidents.map((inc) => computed.get(inc.id) ?? searchRecord(inc, serviceName));
       jobs.push(ensureBundle(indexer, store, name, records, SHARD_FILES).then((m) => bundleFiles(store, name, m, `pagefind/shards/${shard.id}/`, name)));
     }
     const lists = await Promise.all(jobs);
