@@ -12,7 +12,9 @@
  *   of a few features at most, and the related lists of only the incidents that depend on them.
  * - Candidates come from an inverted index, walking each feature's list of earlier incidents from the newest,
  *   at most `WALK` of them: a rare feature finds every incident that shares it, a common one only its latest
- *   (it weighs little anyway). No pair of incidents is compared otherwise.
+ *   (it weighs little anyway). An incident is searched by its services, tags and factors and its `MAX_WORDS`
+ *   most distinctive words. No pair of incidents is compared otherwise: the work is at most
+ *   incidents × features × `WALK`.
  * - Score: the sum of the weights of the shared features found; at least `MIN_SCORE`. Ties: the more recent
  *   incident first, then by id.
  */
@@ -23,7 +25,9 @@ import { factorKey } from './insights.js';
 export const MAX_RELATED = 5;
 export const MIN_SCORE = 3;
 /** Most earlier incidents looked at per feature. */
-export const WALK = 64;
+export const WALK = 48;
+/** Most words of an incident used to find candidates: its most distinctive ones (highest weight). */
+export const MAX_WORDS = 24;
 
 const KIND_WEIGHT = { s: 1, t: 2, f: 3, w: 1 } as const;
 type Kind = keyof typeof KIND_WEIGHT;
@@ -86,6 +90,10 @@ interface Index {
   position: Map<string, number>;
   postings: Map<string, number[]>;
   weight: Map<string, number>;
+  /** Per incident (by position): the features it is searched by, their postings and weights. */
+  searchBy: { keys: string[]; lists: number[][]; weights: number[] }[];
+  /** Scratch scores, one per incident, kept at zero between queries. */
+  scores: Int32Array;
 }
 
 const indexCache = new WeakMap<SiteModel, Index>();
@@ -109,7 +117,13 @@ function indexOf(model: SiteModel): Index {
     const w = KIND_WEIGHT[key[0] as Kind] * Math.max(0, Math.floor(Math.log2(n / list.length)));
     if (w > 0 && list.length > 1) weight.set(key, w);
   }
-  idx = { order, position: new Map(order.map((inc, i) => [inc.id, i])), postings, weight };
+  const searchBy = order.map((inc) => {
+    const keys = [...featuresOf(inc).keys.keys()].filter((k) => weight.has(k));
+    const words = keys.filter((k) => k[0] === 'w').sort((a, b) => weight.get(b)! - weight.get(a)! || compareStrings(a, b));
+    const chosen = [...keys.filter((k) => k[0] !== 'w'), ...words.slice(0, MAX_WORDS)];
+    return { keys: chosen, lists: chosen.map((k) => postings.get(k)!), weights: chosen.map((k) => weight.get(k)!) };
+  });
+  idx = { order, position: new Map(order.map((inc, i) => [inc.id, i])), postings, weight, searchBy, scores: new Int32Array(n) };
   indexCache.set(model, idx);
   return idx;
 }
@@ -126,10 +140,11 @@ function lastBelow(list: readonly number[], x: number): number {
   return lo - 1;
 }
 
+/** The features that made `b` a candidate for `a` (those `a` is searched by that `b` has), by kind. */
 function reasonsOf(idx: Index, a: IncidentView, b: IncidentView): RelatedReason[] {
   const fa = featuresOf(a).keys;
   const fb = featuresOf(b).keys;
-  const shared = [...fa.keys()].filter((k) => fb.has(k) && idx.weight.has(k));
+  const shared = idx.searchBy[idx.position.get(a.id)!]!.keys.filter((k) => fb.has(k));
   const by = (kind: Kind) =>
     shared
       .filter((k) => k[0] === kind)
@@ -147,22 +162,37 @@ function reasonsOf(idx: Index, a: IncidentView, b: IncidentView): RelatedReason[
 function computeRelated(idx: Index, inc: IncidentView): Related[] {
   const me = idx.position.get(inc.id);
   if (me === undefined) return [];
-  const score = new Map<number, number>();
-  for (const key of featuresOf(inc).keys.keys()) {
-    const w = idx.weight.get(key);
-    if (w === undefined) continue;
-    const list = idx.postings.get(key)!;
+  const { scores } = idx;
+  const touched: number[] = [];
+  const { lists, weights } = idx.searchBy[me]!;
+  for (let f = 0; f < lists.length; f++) {
+    const list = lists[f]!;
+    const w = weights[f]!;
     const end = lastBelow(list, me);
-    for (let k = end; k >= 0 && k > end - WALK; k--) score.set(list[k]!, (score.get(list[k]!) ?? 0) + w);
+    for (let k = end; k >= 0 && k > end - WALK; k--) {
+      const j = list[k]!;
+      if (scores[j] === 0) touched.push(j);
+      scores[j] = scores[j]! + w;
+    }
   }
-  return [...score]
-    .filter(([, s]) => s >= MIN_SCORE)
-    .sort(([i, a], [j, b]) => b - a || j - i)
-    .slice(0, MAX_RELATED)
-    .map(([i, s]) => {
-      const other = idx.order[i]!;
-      return { id: other.id, score: s, reasons: reasonsOf(idx, inc, other) };
-    });
+  // The best MAX_RELATED by score, then the more recent (a higher position): kept in order as they come.
+  const best: [number, number][] = [];
+  const better = (x: [number, number], y: [number, number]) => x[1] > y[1] || (x[1] === y[1] && x[0] > y[0]);
+  for (const j of touched) {
+    const s = scores[j]!;
+    scores[j] = 0;
+    if (s < MIN_SCORE) continue;
+    const entry: [number, number] = [j, s];
+    if (best.length === MAX_RELATED && !better(entry, best[MAX_RELATED - 1]!)) continue;
+    let at = best.length;
+    while (at > 0 && better(entry, best[at - 1]!)) at--;
+    best.splice(at, 0, entry);
+    if (best.length > MAX_RELATED) best.pop();
+  }
+  return best.map(([i, s]) => {
+    const other = idx.order[i]!;
+    return { id: other.id, score: s, reasons: reasonsOf(idx, inc, other) };
+  });
 }
 
 /** Up to five earlier incidents most like `inc`, strongest first (none for maintenance); once per model. */
