@@ -670,6 +670,11 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
     if (rng.chance(0.7)) lines.push(`    priority: ${rng.pick(['high', 'medium', 'low'])}`);
     if (rng.chance(0.7)) lines.push(`    kind: ${rng.pick(['prevent', 'mitigate', 'detect', 'process'])}`);
     if (rng.chance(0.5)) lines.push(`    link: https://tracker.example.com/browse/OPS-${rng.int(100, 9999)}`);
+    // When a closed action was closed (4 in 5 say so): derived from the start, not drawn, so that every other
+    // value of the project stays what it was before `closed` existed.
+    const spread = Math.floor(started / MINUTE + i * 7) % 45;
+    const closed = started + (1 + spread) * DAY;
+    if ((status === 'done' || status === 'wont_do') && spread % 5 !== 0 && closed <= now - DAY) lines.push(`    closed: ${isoDate(closed)}`);
     actions.push(...lines);
   }
 
@@ -682,6 +687,9 @@ function incidentFile(rng: Rng, spec: Spec, now: number, usedIds: Set<string>, s
   fm.push(`severity: ${severity}`);
   fm.push(`started: ${T(started)}`);
   if (detected !== undefined) fm.push(`detected: ${T(detected)}`);
+  // How it was detected, for most incidents (derived, not drawn, as for `closed`).
+  const how = Math.floor(started / MINUTE) % 20;
+  if (!maintenance && how < 16) fm.push(`detection: ${how < 10 ? 'monitoring' : how < 13 ? 'customer' : how < 15 ? 'employee' : 'third_party'}`);
   if (mitigated !== undefined) fm.push(`mitigated: ${T(mitigated)}`);
   if (resolved !== undefined) fm.push(`resolved: ${T(resolved)}${kind === 'maintenance-upcoming' ? ' # scheduled end' : ''}`);
   if (zoneKey) fm.push(`timezone: ${zoneKey}`);

@@ -50,12 +50,14 @@ import type { Root as MdastRoot } from 'mdast';
 import type { Root as HastRoot } from 'hast';
 import { BENCH_SOURCE_DATE_EPOCH, generateProject, type GeneratedProject } from './generate.js';
 import { formatSummary, profileFiles, summarizeFile, type ProfileSummary } from './profile.js';
+import { sampleTree } from './tree-rss.js';
+import { measureFeatures, type FeatureFigures } from './features.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(REPO_ROOT, 'bin', 'postmortem.js');
 const CLI_MODULE = path.join(REPO_ROOT, 'build', 'src', 'cli', 'main.js');
 const DEV_LATENCY = path.join(REPO_ROOT, 'build', 'bench', 'dev-latency.js');
-const METRICS = ['cold', 'noop', 'edit', 'dev', 'floors'] as const;
+const METRICS = ['cold', 'noop', 'edit', 'dev', 'floors', 'features'] as const;
 type Metric = (typeof METRICS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -67,6 +69,8 @@ export interface ProcessRun {
   cpuMs: number;
   /** Peak resident set size, KiB. */
   maxRssKiB: number;
+  /** Peak of the summed resident set sizes of the whole process tree (the indexer's process included), KiB. */
+  treeRssKiB: number;
   code: number;
   stdout: string;
 }
@@ -106,6 +110,7 @@ export async function measureCli(args: readonly string[], opts: { nodeFlags?: st
     : [process.execPath, [...nodeFlags, '--input-type=module', '-e', WRAPPER, '--', ...args]];
   const t0 = performance.now();
   const child = spawn(cmd, argv, { cwd: REPO_ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const sampler = sampleTree(child.pid!);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -113,6 +118,7 @@ export async function measureCli(args: readonly string[], opts: { nodeFlags?: st
   const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
   const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
   const wallMs = performance.now() - t0;
+  const treeRssKiB = sampler.stop();
   if (timer) clearTimeout(timer);
   let cpuMs = NaN;
   let maxRssKiB = NaN;
@@ -133,7 +139,8 @@ export async function measureCli(args: readonly string[], opts: { nodeFlags?: st
   if (code !== 0) {
     throw new Error(`postmortem ${args.join(' ')} exited with ${code}${opts.timeoutMs && wallMs >= opts.timeoutMs ? ' (timed out)' : ''}\n${stdout}\n${stderr.slice(-4000)}`);
   }
-  return { wallMs, cpuMs, maxRssKiB, code, stdout: stdout.trim() };
+  // A process tree is never smaller than its largest process (the sampler may miss a short peak).
+  return { wallMs, cpuMs, maxRssKiB, treeRssKiB: Math.max(treeRssKiB, maxRssKiB), code, stdout: stdout.trim() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,11 +261,13 @@ interface BuildFigures {
   wallMs: Stat;
   cpuMs: Stat;
   maxRssKiB: Stat;
+  treeRssKiB: Stat;
 }
 const buildFigures = (runs: ProcessRun[]): BuildFigures => ({
   wallMs: stat(runs.map((r) => r.wallMs)),
   cpuMs: stat(runs.map((r) => r.cpuMs)),
   maxRssKiB: stat(runs.map((r) => r.maxRssKiB)),
+  treeRssKiB: stat(runs.map((r) => r.treeRssKiB)),
 });
 
 export interface SizeResult {
@@ -274,6 +283,8 @@ export interface SizeResult {
   ioFloor?: { wallMs: Stat; cpuMs: Stat };
   unifiedFloor?: { wallMs: Stat; cpuMs: Stat };
   ratios: { coldOverUnifiedFloor?: number; editOverIoFloor?: number; noopOverIoFloor?: number };
+  /** Search index, insights and related incidents on their own (bench/features.ts). */
+  features?: FeatureFigures;
   /** Set when a measurement failed (a build that exited non-zero or timed out): the figures before it are kept. */
   error?: string;
 }
@@ -402,7 +413,7 @@ async function measureInto(result: SizeResult, g: GeneratedProject, root: string
       await rm(path.join(root, '.cache'), { recursive: true, force: true });
       const r = await measureCli(buildArgs(['--no-cache']), opt);
       cold.push(r);
-      log(`cold build ${i + 1}: ${sec(r.wallMs)} s wall, ${sec(r.cpuMs)} s CPU, ${(r.maxRssKiB / 1024).toFixed(0)} MiB peak  | ${r.stdout}`);
+      log(`cold build ${i + 1}: ${sec(r.wallMs)} s wall, ${sec(r.cpuMs)} s CPU, ${(r.maxRssKiB / 1024).toFixed(0)} MiB peak, ${(r.treeRssKiB / 1024).toFixed(0)} MiB process tree  | ${r.stdout}`);
       if (i === 0) result.output = await dirStats(out);
     }
     if (o.only.has('floors')) {
@@ -445,12 +456,17 @@ async function measureInto(result: SizeResult, g: GeneratedProject, root: string
         await appendFile(abs, `\nThe benchmark appended this sentence to the body, edit number ${i + 1}.\n`);
         const r = await measureCli(buildArgs(), opt);
         edit.push(r);
-        log(`rebuild after editing ${file} ${i + 1}: ${sec(r.wallMs)} s wall, ${sec(r.cpuMs)} s CPU, ${(r.maxRssKiB / 1024).toFixed(0)} MiB peak`);
+        log(`rebuild after editing ${file} ${i + 1}: ${sec(r.wallMs)} s wall, ${sec(r.cpuMs)} s CPU, ${(r.maxRssKiB / 1024).toFixed(0)} MiB peak, ${(r.treeRssKiB / 1024).toFixed(0)} MiB process tree`);
       }
     } finally {
       await writeFile(abs, original);
     }
     result.edit = { ...buildFigures(edit), file };
+  }
+  if (o.only.has('features')) {
+    if (!existsSync(out)) await measureCli(buildArgs(), opt);
+    result.features = await measureFeatures(root, out, tmp);
+    log(`features: ${JSON.stringify(result.features)}`);
   }
   if (o.only.has('dev')) {
     result.dev = await devLatency(n, o.devEdits, o.timeoutMs);
@@ -471,11 +487,20 @@ function formatTable(results: SizeResult[], meta: Meta): string {
   add('cold build, wall s', (r) => s(r.cold?.wallMs.median));
   add('cold build, CPU s (user+sys)', (r) => s(r.cold?.cpuMs.median));
   add('cold build, peak RSS MiB', (r) => mib(r.cold ? r.cold.maxRssKiB.median * 1024 : undefined));
+  add('cold build, peak of the process tree (indexer included) MiB', (r) => mib(r.cold ? r.cold.treeRssKiB.median * 1024 : undefined));
   add('rebuild, nothing changed, wall s', (r) => s(r.noop?.wallMs.median));
   add('rebuild, nothing changed, CPU s', (r) => s(r.noop?.cpuMs.median));
   add('rebuild, one edit, wall s', (r) => s(r.edit?.wallMs.median));
   add('rebuild, one edit, CPU s', (r) => s(r.edit?.cpuMs.median));
   add('rebuild, one edit, peak RSS MiB', (r) => mib(r.edit ? r.edit.maxRssKiB.median * 1024 : undefined));
+  add('rebuild, one edit, peak of the process tree MiB', (r) => mib(r.edit ? r.edit.treeRssKiB.median * 1024 : undefined));
+  add('search index: cold, wall s / peak tree MiB', (r) => (r.features ? `${s(r.features.search.coldMs)} / ${mib(r.features.search.coldTreeRssKiB * 1024)}` : '–'));
+  add('search index: one shard again, wall s', (r) => (r.features ? s(r.features.search.oneShardMs) : '–'));
+  add('search index: nothing changed, wall s', (r) => (r.features ? s(r.features.search.unchangedMs) : '–'));
+  add('search index: shards / files / MiB', (r) => (r.features ? `${r.features.search.shards} / ${r.features.search.files.toLocaleString('en-US')} / ${mib(r.features.search.bytes)}` : '–'));
+  add('related incidents, all pages: wall s', (r) => (r.features ? s(r.features.related.ms) : '–'));
+  add('insights, all time + every year: wall s', (r) => (r.features ? s(r.features.insights.ms) : '–'));
+  add('insights pages + API: files / MiB (largest page KiB)', (r) => (r.features ? `${r.features.insights.files} / ${mib(r.features.insights.bytes)} (${(r.features.insights.largestPage / 1024).toFixed(0)})` : '–'));
   add('dev edit-to-page, ms', (r) => (r.dev ? (r.dev.ms === null ? (r.dev.note.startsWith('n/a') ? 'n/a' : 'error') : r.dev.ms.toFixed(0)) : '–'));
   add('output files', (r) => (r.output ? r.output.files.toLocaleString('en-US') : '–'));
   add('output MiB', (r) => mib(r.output?.bytes));

@@ -60,8 +60,10 @@ describe('dev serves exactly what build --drafts writes', () => {
       const session = await startDev({ root, port: 0, host: '127.0.0.1', io, now: () => NOW_SECONDS * 1000 });
       try {
         const base = session.url;
+        await session.searchIdle(); // the search index is built in the background
         const files = await listFiles(out);
         assert.ok(files.length > 20, `${files.length} files`);
+        assert.ok(files.includes('pagefind/shards.json') && files.includes('pagefind/pagefind.js') && files.some((f) => f.startsWith('pagefind/shards/')), 'the search index is compared too');
         const differ: string[] = [];
         for (const file of files) {
           const res = await fetch(new URL(file.split('/').map(encodeURIComponent).join('/'), base));

@@ -41,6 +41,11 @@ async function assertAsFromScratch(what: string, env: Record<string, string> = E
   return a.size;
 }
 
+/** The shards indexed into the build cache's search store so far. */
+async function searchShardsInStore(): Promise<string[]> {
+  return (await readdir(path.join(root, CACHE_DIR, 'search'))).filter((n) => n.startsWith('shard-')).sort();
+}
+
 async function incidentFiles(): Promise<string[]> {
   const found: string[] = [];
   const walk = async (d: string) => {
@@ -73,12 +78,28 @@ describe('incremental output', () => {
     await assertAsFromScratch('unchanged');
 
     const files = await incidentFiles();
+    const shardsBefore = await searchShardsInStore();
     await appendFile(files[10]!, '\nOne more sentence for the record.\n');
     const afterEdit = await build();
     // Its page, its API record and API page, its two neighbours' pages, and the list pages that show it (its
-    // history page, its services' and tags' pages, the actions pages): a few, not the site.
-    assert.ok(afterEdit < second && second - afterEdit <= 15, `one edit re-renders a few files (${afterEdit} reused, ${second} before)`);
+    // history page, its services' and tags' pages, the actions pages, its year's insights page): a few, not the
+    // site; and the files of the one search shard it is in, indexed again (the others are kept).
+    const year = path.basename(files[10]!).slice(0, 4);
+    const shardFiles = [...(await listTree(path.join(out, 'pagefind', 'shards', year))).keys()].length;
+    assert.ok(shardFiles > 3, `the year ${year} is one shard (${shardFiles} files)`);
+    assert.ok(afterEdit < second && second - afterEdit <= 16 + shardFiles, `one edit re-renders a few files (${afterEdit} reused, ${second} before, ${shardFiles} in its shard)`);
+    const shardsAfter = await searchShardsInStore();
+    assert.equal(shardsAfter.filter((s) => !shardsBefore.includes(s)).length, 1, 'one shard indexed again');
     await assertAsFromScratch('one body edited');
+
+    // A change to what is not searched (an action's owner) indexes nothing again.
+    let ownerFile = '';
+    for (const f of files.slice(12)) if (/^ {4}owner: /m.test(await readFile(f, 'utf8'))) { ownerFile = f; break; }
+    assert.ok(ownerFile, 'an incident with an action owner');
+    await writeFile(ownerFile, (await readFile(ownerFile, 'utf8')).replace(/^ {4}owner: .*$/m, '    owner: Someone Else'));
+    await build();
+    assert.deepEqual((await searchShardsInStore()).filter((s) => !shardsAfter.includes(s)), [], 'no shard indexed again');
+    await assertAsFromScratch('an owner changed');
 
     // A title shows on the neighbours' pages too.
     const text = await readFile(files[11]!, 'utf8');
@@ -121,6 +142,10 @@ describe('incremental output', () => {
     assert.ok(n > 0);
     await build();
     await assertAsFromScratch('site.yaml changed');
+    // A service renamed: its name is searched, so the search records of its incidents change with it.
+    await writeFile(path.join(root, 'site.yaml'), config.replace(/^(\s+name: )(.*)$/m, '$1$2 Renamed'));
+    await build();
+    await assertAsFromScratch('a service renamed');
     await writeFile(path.join(root, 'site.yaml'), config);
 
     const later = { SOURCE_DATE_EPOCH: String(BENCH_SOURCE_DATE_EPOCH + 86_400 * 40) };
@@ -197,9 +222,9 @@ describe('incremental output', () => {
     const cacheDir = path.join(root, CACHE_DIR);
     const g = await generateSite(root, { now: BENCH_SOURCE_DATE_EPOCH * 1000, drafts: false, cache: true });
     assert.ok(g.ok);
-    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
-    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' });
-    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2' });
+    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' }, g.late);
+    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' }, g.late);
+    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2' }, g.late);
     assert.ok(same.reused >= 100, `the same tool reuses the incidents' files (${same.reused})`);
     assert.equal(other.reused, 0, 'a record made by another tool is not trusted');
     assert.equal(first.files, other.files);
@@ -234,7 +259,9 @@ describe('equal keys mean equal bytes', () => {
   async function keyed(dir: string, now = NOW): Promise<Map<string, { key: string | undefined; bytes: string }>> {
     const g = await generateSite(dir, { now, drafts: false, cache: true });
     assert.ok(g.ok, 'the project builds');
-    return new Map(g.pending.map((f) => [f.path, { key: f.key, bytes: Buffer.from(f.render()).toString('base64') }]));
+    // The search index's files too: their keys are their shards' (made of the shards' records).
+    const files = [...g.pending, ...(await g.late)];
+    return new Map(files.map((f) => [f.path, { key: f.key, bytes: Buffer.from(f.render()).toString('base64') }]));
   }
   function assertKeysHold(a: Map<string, { key: string | undefined; bytes: string }>, b: Map<string, { key: string | undefined; bytes: string }>, what: string) {
     let keyedSame = 0;
@@ -285,6 +312,7 @@ describe('equal keys mean equal bytes', () => {
       await writeFile(path.join(dir, 'site.yaml'), config.replace(/^uptime_days: \d+$/m, 'uptime_days: 365'));
       const g = await generateSite(dir, { now: NOW, drafts: false, cache: true });
       assert.ok(g.ok);
+      await g.late;
       // A service with more incidents in its uptime window than its first page lists (LIST_PAGE_SIZE, 50).
       const windowStart = NOW - 365 * 86_400_000;
       const svc = g.model.services.find((s) => s.incidentIds.filter((id) => g.model.byId.get(id)!.started >= windowStart).length > 55);

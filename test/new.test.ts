@@ -76,7 +76,7 @@ describe('postmortem new', () => {
     assert.equal(fm.started, '2024-06-15T03:30:00Z', 'default: now (SOURCE_DATE_EPOCH)');
     assert.equal(fm.resolved, undefined, 'ongoing until the author says otherwise');
     assert.equal(fm.draft, undefined);
-    for (const key of ['detected', 'mitigated', 'resolved', 'timeline', 'root_cause', 'contributing_factors', 'actions', 'tags', 'authors', 'timezone', 'draft']) {
+    for (const key of ['detected', 'detection', 'mitigated', 'resolved', 'timeline', 'root_cause', 'contributing_factors', 'actions', 'tags', 'authors', 'timezone', 'draft']) {
       assert.match(text, new RegExp(`^# {0,3}(?:- )?${key}:`, 'm'), `a commented hint for ${key}`);
     }
     for (const heading of ['## Impact', '## What happened', '## Root cause', '## Lessons learned', '### What went well', '### What went wrong', '### Where we got lucky', '## Action items']) {

@@ -20,7 +20,11 @@ let root: string;
 async function site(opts: Partial<BuildOptions> = {}): Promise<Map<string, string>> {
   const g = await generateSite(root, { now: NOW, drafts: false, ...opts });
   assert.ok(g.ok, 'the project builds');
-  return new Map(renderNow(g.pending).map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64')]));
+  try {
+    return new Map(renderNow([...g.pending, ...(await g.late)]).map((f) => [f.path, typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('base64')]));
+  } finally {
+    g.dispose();
+  }
 }
 
 function assertSame(a: Map<string, string>, b: Map<string, string>, what: string) {
@@ -78,6 +82,11 @@ describe('parallel and cached builds give the same site', () => {
     const earlier = NOW - 200 * 86_400_000;
     const g = await generateSite(root, { now: earlier, drafts: false, cache: true });
     const h = await generateSite(root, { now: earlier, drafts: false, cache: false });
+    for (const x of [g, h]) {
+      if (!x.ok) continue;
+      await x.late;
+      x.dispose();
+    }
     assert.deepEqual(g.project.diagnostics, h.project.diagnostics, 'earlier now: the same diagnostics (future times)');
     // Another tool version.
     assertSame(await site({ cache: false }), await site({ cache: true, cacheTool: 'another version' }), 'another tool');

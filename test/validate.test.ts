@@ -299,7 +299,7 @@ describe('schema rules (issues.ts)', () => {
       line: 8,
       column: 1,
       message:
-        'unknown key "resloved"; expected one of title, summary, severity, started, detected, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, draft',
+        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, draft',
       hint: 'did you mean "resolved"?',
     }, { now: Date.parse('2024-05-02T00:00:00Z') });
     assert.equal(r.diagnostics[0]!.endColumn, 9, 'underlines the key');
@@ -317,7 +317,7 @@ describe('schema rules (issues.ts)', () => {
       rule: 'unknown-key',
       line: 14,
       column: 5,
-      message: 'unknown key "ownr" in actions[0]; expected one of title, status, owner, due, priority, kind, link',
+      message: 'unknown key "ownr" in actions[0]; expected one of title, status, owner, due, priority, kind, link, closed',
       hint: 'did you mean "owner"?',
     });
     expectOnly(base({ services: 'services:\n  - id: api\n    impakt: major_outage' }), {
@@ -750,5 +750,70 @@ describe('file names and ids', () => {
       },
     ]);
     assert.deepEqual(checkAcrossFiles(['incidents/a.md', 'incidents/b.md']), []);
+  });
+});
+
+describe('detection and an action\'s closed date (insights)', () => {
+  const action = (status: string, closed: string) => ['actions:', '  - title: Rotate certificates', `    status: ${status}`, `    closed: ${closed}`];
+
+  it('reads `detection` and `closed`', () => {
+    const r = validate(base({}, 'detection: customer', ...action('done', '2024-06-03')));
+    assert.deepEqual(r.diagnostics, []);
+    assert.equal(r.incident?.detection, 'customer');
+    assert.equal(r.incident?.actions[0]?.closed, '2024-06-03');
+    assert.equal(validate(base({}, ...action('wont_do', '2024-05-01'))).incident?.actions[0]?.closed, '2024-05-01', 'closed on the day it started');
+  });
+
+  it('an unknown detection method is invalid-enum, with the list', () => {
+    expectOnly(base({}, 'detection: pager'), {
+      rule: 'invalid-enum',
+      line: 11,
+      column: 12,
+      message: /detection must be one of monitoring, customer, employee, third_party, other; found "pager"/,
+    });
+  });
+
+  it('closed-while-open: only done or won\'t-do actions are closed', () => {
+    expectOnly(base({}, ...action('in_progress', '2024-06-03')), {
+      rule: 'closed-while-open',
+      line: 14,
+      column: 13,
+      message: 'action "Rotate certificates" has closed: 2024-06-03 but its status is in progress; only a done or won\'t-do action is closed',
+      hint: /status: done/,
+    });
+  });
+
+  it('closed-before-started: read in the incident\'s time zone', () => {
+    expectOnly(base({}, ...action('done', '2024-04-30')), {
+      rule: 'closed-before-started',
+      line: 14,
+      column: 13,
+      message: 'action "Rotate certificates" is closed on 2024-04-30, before its incident started (2024-05-01, UTC)',
+    });
+    // 2024-05-01T02:00Z is still 30 April in New York: closing on the 30th is not before the start there.
+    const ny = base({ started: 'started: 2024-05-01T02:00:00Z', detected: null, mitigated: null }, 'timezone: America/New_York', ...action('done', '2024-04-30'));
+    assert.deepEqual(validate(ny).diagnostics, []);
+  });
+
+  it('closed-in-future: not later than today, and valid again once that day comes', () => {
+    const text = base({}, ...action('done', '2025-01-02'));
+    expectOnly(text, {
+      rule: 'closed-in-future',
+      line: 14,
+      column: 13,
+      message: 'action "Rotate certificates" is closed on 2025-01-02, later than today (2025-01-01, UTC)',
+    });
+    assert.deepEqual(validate(text, { now: Date.parse('2025-01-02T00:00:00Z') }).diagnostics, []);
+    // The result says until when it holds, so that the cache and `dev` look again on that day.
+    const doc = parseIncidentText(FILE, text);
+    const nowWindow = { from: -Infinity, until: Infinity };
+    validateDocument(doc, { config, now: NOW, nowWindow });
+    assert.equal(nowWindow.until, Date.parse('2025-01-02T00:00:00Z'));
+  });
+
+  it('a closed date that is not a date is invalid-date (as for due), and nothing else', () => {
+    const r = validate(base({}, ...action('done', 'yesterday')));
+    assert.deepEqual(r.diagnostics.map((d) => d.rule), ['invalid-date']);
+    assert.equal(r.diagnostics[0]?.line, 14);
   });
 });

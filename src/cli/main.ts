@@ -228,6 +228,28 @@ site unreadable or site.yaml invalid, 2 misuse, 130 cancelled.`,
     positionals: 'none',
     run: async (values, root, _p, io) => (await import('./commands/notify.js')).runNotifyCommand(root, values, io),
   },
+  stats: {
+    summary: 'print the insights: distributions of time to detect, mitigate and resolve, and more',
+    usage: 'postmortem stats [dir] [--since DATE] [--until DATE] [--service ID] [--by severity|service|tag|factor|detection] [--format text|json] [--root DIR]',
+    help: `Prints the figures of the insights pages (and api/insights.json) for the published incidents,
+maintenance left out: time to detect, time to mitigate and duration as distributions (n, shortest,
+median, 90th percentile, longest; no percentile from too few incidents), incidents per month,
+services, detection, tags, contributing factors and the follow-through on actions.
+
+Options:
+  --since DATE      first year, month or day included (2024, 2024-07 or 2024-07-15, UTC)
+  --until DATE      last year, month or day included
+  --service ID      only incidents that affect this service (an id from site.yaml)
+  --by GROUP        group the distributions by severity (default), service, tag, factor or detection
+  --format FORMAT   text (default) or json
+  --file-timeout S  seconds one file may take (default 10)
+  --root DIR        the project folder holding site.yaml (default: the current folder)
+
+Exit status: 0 printed, 1 the project has errors (printed as check prints them), 2 misuse.`,
+    options: { ...rootOption, since: { type: 'string' }, until: { type: 'string' }, service: { type: 'string' }, by: { type: 'string' }, format: { type: 'string' }, 'file-timeout': { type: 'string' } },
+    positionals: 'root',
+    run: async (values, root, _p, io) => (await import('./commands/stats.js')).runStats(root, values, io),
+  },
   schema: {
     summary: 'print the JSON Schema of the incident frontmatter (or of site.yaml)',
     usage: 'postmortem schema [--site]',

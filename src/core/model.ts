@@ -45,6 +45,9 @@ export const IMPACT_VALUES = [...IMPACTS, NO_IMPACT] as const;
 /** What a link of an incident points at. */
 export const LINK_KINDS = ['postmortem', 'status', 'dashboard', 'graph', 'ticket', 'chat', 'related', 'other'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
+/** How the team learned of an incident (`detection`). */
+export const DETECTION_METHODS = ['monitoring', 'customer', 'employee', 'third_party', 'other'] as const;
+export type DetectionMethod = (typeof DETECTION_METHODS)[number];
 
 /** The impact a severity implies when a service entry gives none (`notice` changes nothing). */
 export const DEFAULT_IMPACT: Record<Severity, Impact | null> = {
@@ -120,6 +123,8 @@ export interface Action {
   priority?: Priority;
   kind?: ActionKind;
   link?: string;
+  /** `YYYY-MM-DD`, when a done or won't-do action was closed. */
+  closed?: string;
 }
 
 export interface Incident {
@@ -133,6 +138,8 @@ export interface Incident {
   started: number;
   detected?: number;
   mitigated?: number;
+  /** How the team learned of it. */
+  detection?: DetectionMethod;
   /** Absent: ongoing. */
   resolved?: number;
   services: AffectedService[];

@@ -19,7 +19,10 @@ import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import type { FileResult } from '../process/index.js';
 import type { ChangeSummary, ProjectResult, ProjectState } from '../project/index.js';
 import { patchIncidentModel, publishable, siteModel, type SiteModel } from '../site/index.js';
-import { SiteOutputs } from '../render/index.js';
+import { SiteOutputs, SiteSearch } from '../render/index.js';
+import { searchContext, searchStore } from '../pipeline/index.js';
+import path from 'node:path';
+import { rmSync } from 'node:fs';
 import type { DevServer } from './server.js';
 import type { DevTemplates } from './templates.js';
 
@@ -40,6 +43,11 @@ export class Publisher {
   private fullTimer: NodeJS.Timeout | null = null;
   private lastReport = '';
   private stopped = false;
+  private store: { dir: string; temporary: boolean } | undefined;
+  /** The search index: rebuilt in the background for each new whole model, the last one served meanwhile. */
+  private readonly search = new SiteSearch();
+  private searching: Promise<void> = Promise.resolve();
+  private searchNext: { model: SiteModel; sourceHashes: ReadonlyMap<string, string> } | null = null;
 
   constructor(
     private readonly state: ProjectState,
@@ -48,9 +56,43 @@ export class Publisher {
     private readonly io: Io,
   ) {}
 
+  /** Resolves once the search index of the latest model is built (tests, embedders). */
+  async searchIdle(): Promise<void> {
+    for (;;) {
+      const p = this.searching;
+      await p;
+      if (p === this.searching && this.searchNext === null) return;
+    }
+  }
+
+  /** Index the whole model's incidents in the background, one index at a time, the latest model winning. */
+  private indexSearch(model: SiteModel, result: ProjectResult): void {
+    this.searchNext = { model, sourceHashes: result.sourceHashes };
+    this.searching = this.searching.then(async () => {
+      const next = this.searchNext;
+      this.searchNext = null;
+      if (!next || this.stopped) return;
+      try {
+        await this.search.update(next.model, { store: this.searchStoreDir(), sourceHash: (id) => next.sourceHashes.get(id), context: searchContext(next.model) });
+      } catch (e) {
+        this.io.err(say`postmortem dev: the search index could not be built (pages are still served): ${e instanceof Error ? e.message : String(e)}` + '\n');
+      }
+    });
+  }
+
+  /** The search store: the build cache's, or (a cache dev must not use) a folder of its own, removed on stop. */
+  private searchStoreDir(): string {
+    this.store ??= searchStore(this.state.root, true);
+    return this.store.dir;
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.fullTimer) clearTimeout(this.fullTimer);
+    if (this.store?.temporary) {
+      const dir = this.store.dir;
+      void this.searching.finally(() => rmSync(dir, { recursive: true, force: true }));
+    }
   }
 
   /** Publish the state: serve the new site when there is no error, else keep the last good one; report. */
@@ -105,8 +147,13 @@ export class Publisher {
       const entry: Served = { incident: patched, full: null };
       const now = this.state.now;
       this.current = entry;
-      const full = () => new SiteOutputs((entry.full = siteModel(lazy() as ProjectResult & { config: SiteConfig }, now, this.state.drafts)), renderer);
-      this.server.setSite({ basePath: patched.config.basePath, incidentOutputs: new SiteOutputs(patched, renderer), outputs: full });
+      const full = () => {
+        const result = lazy() as ProjectResult & { config: SiteConfig };
+        const model = (entry.full = siteModel(result, now, this.state.drafts));
+        this.indexSearch(model, result);
+        return new SiteOutputs(model, renderer, this.search);
+      };
+      this.server.setSite({ basePath: patched.config.basePath, incidentOutputs: new SiteOutputs(patched, renderer, this.search), outputs: full });
       const result = this.since.diagnostics ? lazy() : null;
       this.resetSince();
       this.buildFullSoon(entry);
@@ -117,7 +164,8 @@ export class Publisher {
     if (!publishable(result) || renderer === null) return { ok: false, result };
     const model = siteModel(result, this.state.now, this.state.drafts);
     this.current = { incident: model, full: model };
-    this.server.setSite({ basePath: result.config.basePath, outputs: new SiteOutputs(model, renderer) });
+    this.indexSearch(model, result);
+    this.server.setSite({ basePath: result.config.basePath, outputs: new SiteOutputs(model, renderer, this.search) });
     this.resetSince();
     return { ok: true, result };
   }

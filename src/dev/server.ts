@@ -323,6 +323,8 @@ export class DevServer {
     if (!pending) return (await this.readStatic(file)) ?? undefined; // static files are read from disk every time
     const entry: Entry = { status: 200, type: contentType(file), body: pending.render() };
     this.renders++;
+    // The search index is rebuilt in the background, without a new model: never remembered.
+    if (file.startsWith('pagefind/')) return entry;
     if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(file, entry);
     return entry;

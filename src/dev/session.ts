@@ -51,6 +51,8 @@ export interface DevSession {
   onRebuilt: (listener: (info: { ms: number; ok: boolean }) => void) => void;
   /** Apply a change as if the watcher had seen it (e.g. time having passed: `{}`); resolves after the rebuild. */
   poke(change?: Partial<Omit<Batch, 'files'>> & { files?: Iterable<string> }): Promise<void>;
+  /** Resolves once the search index of the site being served is built (it is built in the background). */
+  searchIdle(): Promise<void>;
   /** Stop watching and serving. */
   close(): Promise<void>;
   /** Resolves with the exit code once stopped (Ctrl-C, SIGTERM or close()). */
@@ -113,6 +115,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     server,
     onRebuilt: (l) => live.listeners.push(l),
     poke: (change = {}) => live.poke(change),
+    searchIdle: () => live.searchIdle(),
     close,
     done,
   };
@@ -151,6 +154,10 @@ class LiveProject {
     }
   }
 
+  searchIdle(): Promise<void> {
+    return this.publisher.searchIdle();
+  }
+
   poke(change: Partial<Omit<Batch, 'files'>> & { files?: Iterable<string> }): Promise<void> {
     return new Promise<void>((resolve) => {
       if (this.stopped) return resolve();
@@ -164,6 +171,7 @@ class LiveProject {
     for (const t of this.verifyTimers) clearTimeout(t);
     if (this.clockTimer) clearTimeout(this.clockTimer);
     this.publisher.stop();
+    await this.publisher.searchIdle(); // (an index being built ends its worker thread)
     // The worker first: a file being processed there is abandoned rather than waited for.
     await this.state.close();
     await Promise.allSettled([this.watcher.close(), this.server.close()]);

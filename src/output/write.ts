@@ -43,12 +43,19 @@ export interface WriteOutputResult {
  * files hard-linked from the current output. The output replaced becomes the next spare; so the cache holds a
  * second copy of the site (two with hard links in common).
  */
-export async function writeOutput(root: string, out: string, files: readonly PendingFile[], opts: WriteOutputOptions = {}): Promise<WriteOutputResult> {
+export async function writeOutput(
+  root: string,
+  out: string,
+  early: readonly PendingFile[],
+  opts: WriteOutputOptions = {},
+  /** Files known only later (the search index, built meanwhile): written after `early`, before the swap. */
+  late?: Promise<readonly PendingFile[]>,
+): Promise<WriteOutputResult> {
   let lock: OutputLock | null = null;
   try {
     lock = await OutputLock.acquire(out, opts.onWait);
     lock.removeLeftovers(out);
-    return await writeLocked(root, out, files, opts, lock);
+    return await writeLocked(root, out, early, late, opts, lock);
   } catch (e) {
     throw explainWriteError(e, out);
   } finally {
@@ -56,7 +63,7 @@ export async function writeOutput(root: string, out: string, files: readonly Pen
   }
 }
 
-async function writeLocked(root: string, out: string, files: readonly PendingFile[], opts: WriteOutputOptions, lock: OutputLock): Promise<WriteOutputResult> {
+async function writeLocked(root: string, out: string, early: readonly PendingFile[], late: Promise<readonly PendingFile[]> | undefined, opts: WriteOutputOptions, lock: OutputLock): Promise<WriteOutputResult> {
   const tool = opts.tool ?? 'unknown';
   const places = opts.cacheDir ? outputPlaces(opts.cacheDir, out) : null;
   const current = places ? readRecord(places.record, out, tool) : undefined;
@@ -80,7 +87,25 @@ async function writeLocked(root: string, out: string, files: readonly PendingFil
     lock.keep(staged);
     const progress = () => lock.renew();
     const statics = await copyStatic(root, opts.statics ?? [], staged);
-    const result = taken ? updateTree(staged, files, spare!.keys, new Set(statics), progress) : writeFresh(staged, files, current, new Set(statics), progress);
+    let files = early;
+    let result;
+    if (taken) {
+      // Updating in place deletes what is not wanted: every file must be known first.
+      if (late) files = [...early, ...(await late)];
+      lock.renew();
+      result = updateTree(staged, files, spare!.keys, new Set(statics), progress);
+    } else {
+      // A new folder: the pages are written while the late files are still being made (the search index).
+      result = writeFresh(staged, early, current, new Set(statics), progress);
+      if (late) {
+        const more = await late;
+        lock.renew();
+        const r2 = writeFresh(staged, more, current, new Set(statics), progress);
+        for (const [p, k] of r2.keys) result.keys.set(p, k);
+        result = { bytes: result.bytes + r2.bytes, reused: result.reused + r2.reused, keys: result.keys };
+        files = [...early, ...more];
+      }
+    }
     for (const p of statics) if (!result.keys.has(p)) result.keys.set(p, [null, 0]);
     const id = folderIdentity(staged);
     old = await swapIn(staged, out, (dir) => lock.keep(dir));

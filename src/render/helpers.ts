@@ -10,7 +10,8 @@ import { escapeHtml, plural } from '../core/text.js';
 import { relativeUrl } from '../core/url.js';
 import { dateUtc, formatDuration, formatPercent, humanDate, humanUtc, isoUtc, monthName } from '../core/format.js';
 import type { DayBucket, IncidentView, ServiceView, SiteModel } from '../site/index.js';
-import { label } from './labels.js';
+import { detectionLabel, label } from './labels.js';
+import { InsightHelpers } from './insight-helpers.js';
 
 /** A status update or timeline entry with its sanitized HTML. */
 export interface UpdateView {
@@ -106,6 +107,11 @@ export class Helpers {
     return this.url(`tags/${encodeURIComponent(tag)}/`);
   }
 
+  /** The insights page's charts and words, bound to this page. */
+  get insights(): InsightHelpers {
+    return new InsightHelpers(this);
+  }
+
   incident(id: string): IncidentView | undefined {
     return this.model.byId.get(id);
   }
@@ -144,6 +150,9 @@ export class Helpers {
   }
   label(value: string | null | undefined): string {
     return value ? label(value) : '';
+  }
+  detection(method: string): string {
+    return detectionLabel(method);
   }
   severity(sev: string): string {
     return SEVERITY_LABEL[sev] ?? sev;

@@ -1,6 +1,7 @@
 /** Keys of pages for incremental output: two renders with one key give the same bytes. */
 import { createHash } from 'node:crypto';
 import type { DayBucket, IncidentView, SiteModel } from '../site/index.js';
+import { relatedViews } from './pages.js';
 
 /**
  * For the key of a list page: an incident view stands for its fingerprint (which covers every field of it); so
@@ -44,14 +45,18 @@ export class PageKeys {
     return k;
   }
 
-  /** An incident page: its fingerprint and its neighbours' (it shows their titles); undefined when one is unknown. */
+  /**
+   * An incident page: its fingerprint and its neighbours' (it shows their titles), and what it shows of its related
+   * incidents (their ids, titles, dates, severities and the reasons); undefined when a fingerprint is unknown.
+   */
   incident(model: SiteModel, inc: IncidentView): string | undefined {
     if (inc.fingerprint === undefined) return undefined;
     const fp = (id: string | null) => (id === null ? '-' : (model.byId.get(id)?.fingerprint ?? null));
     const prev = fp(inc.prevId);
     const next = fp(inc.nextId);
     if (prev === null || next === null) return undefined;
-    return createHash('sha256').update(`${this.site(model)}\0${inc.fingerprint}\0${prev}\0${next}`).digest('base64url');
+    const related = JSON.stringify(relatedViews(model, inc).map((r) => [r.incident.id, r.incident.title, r.incident.started, r.incident.severity, r.incident.draft, r.why]));
+    return createHash('sha256').update(`${this.site(model)}\0${inc.fingerprint}\0${prev}\0${next}\0${related}`).digest('base64url');
   }
 
   /** A list page: what its template receives (incidents by their fingerprints) and "now". */

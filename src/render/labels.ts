@@ -25,3 +25,16 @@ export function label(value: string): string {
   return STATUS_LABEL[value] ?? value.replace(/_/g, ' ');
 }
 
+
+/** Words for how an incident was detected (`detection`). */
+export const DETECTION_LABEL: Record<string, string> = {
+  monitoring: 'Monitoring',
+  customer: 'Customer report',
+  employee: 'Employee',
+  third_party: 'Third party',
+  other: 'Other',
+};
+
+export function detectionLabel(value: string): string {
+  return DETECTION_LABEL[value] ?? value.replace(/_/g, ' ');
+}

@@ -5,13 +5,14 @@
  */
 import { byPath } from '../core/compare.js';
 import type { SiteModel } from '../site/index.js';
-import type { PendingFile } from './types.js';
+import type { PendingFile, SearchOutput } from './types.js';
 import type { Renderer } from './renderer.js';
 import { feedFiles } from './feeds.js';
 import { apiFiles } from './api.js';
 import { badgeFiles } from './badges.js';
 import { notifyFiles } from './notify-snapshot.js';
 import { embedFiles } from './embed.js';
+import { insightsApiFiles } from './insights-api.js';
 
 /** A group of output files made from the model (pages and assets come from the renderer). */
 export interface OutputGroup {
@@ -26,6 +27,7 @@ export const OUTPUT_GROUPS: readonly OutputGroup[] = [
   { name: 'badges', files: (model) => badgeFiles(model) },
   { name: 'notify', files: (model) => notifyFiles(model) },
   { name: 'embed', files: (model, renderer) => embedFiles(model, renderer) },
+  { name: 'insights-api', files: (model) => insightsApiFiles(model) },
 ];
 
 /** The files of one site model. */
@@ -35,6 +37,8 @@ export class SiteOutputs {
   constructor(
     readonly model: SiteModel,
     readonly renderer: Renderer,
+    /** The search index (`pagefind/…`), built asynchronously: its files come after the others (`late`). */
+    readonly search: SearchOutput | null = null,
   ) {}
 
   /** Every file, sorted by path. */
@@ -43,8 +47,14 @@ export class SiteOutputs {
     return files.sort(byPath);
   }
 
+  /** The files known only once the search is indexed (`pagefind/…`), sorted by path. */
+  async late(): Promise<PendingFile[]> {
+    return this.search ? (await this.search.files()).sort(byPath) : [];
+  }
+
   /** The file at an output path, or null: a page at once, any other file from its group (listed on first use). */
   get(path: string): PendingFile | null {
+    if (path.startsWith('pagefind/')) return this.search?.current()?.get(path) ?? null;
     const page = this.renderer.file(this.model, path);
     if (page) return page;
     this.others ??= new Map(OUTPUT_GROUPS.flatMap((g) => g.files(this.model, this.renderer)).map((f) => [f.path, f]));

@@ -4,7 +4,7 @@
  */
 import { isOpenAction } from '../core/actions.js';
 import { dateUtc, monthName, monthUtc } from '../core/format.js';
-import type { IncidentView, ServiceView, SiteModel } from '../site/index.js';
+import { INCIDENT_SEVERITIES, insightYears, modelInsights, relatedIncidents, type RelatedReason, type IncidentView, type ServiceView, type SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
 
 /** What every template receives as `it` (page templates also get the fields listed in TEMPLATES). */
@@ -33,8 +33,10 @@ export interface PageMeta {
   /** `<link rel="alternate">` entries, hrefs already relative to the page. */
   alternates: { type: string; href: string; title: string }[];
   /** Main navigation entry to mark as current. */
-  nav: 'status' | 'history' | 'actions' | 'tags' | null;
+  nav: 'status' | 'history' | 'insights' | 'actions' | 'tags' | 'search' | null;
   noindex: boolean;
+  /** The page's Content-Security-Policy. */
+  csp: string;
 }
 
 export interface Pagination {
@@ -73,12 +75,14 @@ export interface YearLink {
 export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'partial'; data: string }[] = [
   { name: 'layout', kind: 'layout', data: 'site, page, h, body (the rendered page, raw HTML)' },
   { name: 'status', kind: 'page', data: '(nothing more: site.overall, site.active, site.maintenanceActive, site.maintenanceUpcoming, site.groups, site.recent)' },
-  { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null' },
+  { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null, related: {incident: IncidentView, why: string}[] (earlier incidents most like it, at most 5)' },
   { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number, uptime: UptimeTable (every year, or the page\'s year)' },
   { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
   { name: 'tag', kind: 'page', data: 'tag: string, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
+  { name: 'insights', kind: 'page', data: 'insights: Insights (site/insights.ts), year: string|null, years: {year, incidents, url, current}[], severities: string[], incidents: IncidentView[] (the year\'s; none for all time); it.h.insights: charts and words' },
+  { name: 'search', kind: 'page', data: 'services: {id, name}[], severities: string[], years: string[] (newest first); assets/search.js runs the search' },
   { name: '404', kind: 'page', data: '(nothing more; links are absolute from config.basePath)' },
   { name: 'partials/header', kind: 'partial', data: 'site, page, h' },
   { name: 'partials/footer', kind: 'partial', data: 'site, page, h' },
@@ -91,6 +95,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'partials/pagination', kind: 'partial', data: 'pagination: Pagination | null' },
   { name: 'partials/phases', kind: 'partial', data: 'rows: PhaseRow[] (h.phases(incident)), incident: IncidentView' },
   { name: 'partials/impact-changes', kind: 'partial', data: 'changes: {id, name, impact}[] (UpdateView.changes)' },
+  { name: 'partials/search-box', kind: 'partial', data: 'site, page, h (a form to the search page)' },
 ];
 
 /** Page sizes: no page grows with the whole history. */
@@ -110,6 +115,8 @@ export interface PageSpec {
   alternates?: { type: string; sitePath: string; title: string }[];
   /** Template data, computed when the page is rendered. */
   data: (h: Helpers) => Record<string, unknown>;
+  /** What the page's Content-Security-Policy must allow beyond the default: the search's WebAssembly, a form. */
+  allows?: { wasm?: boolean; forms?: boolean };
 }
 
 /** `history/` → `history/index.html` */
@@ -168,7 +175,63 @@ const FEED_ALTERNATES = [
 ];
 
 function statusPage(): PageSpec {
-  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, data: () => ({}) };
+  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, allows: { forms: true }, data: () => ({}) };
+}
+
+/**
+ * The search page: the index is loaded and queried in the browser (Pagefind's script and WebAssembly, hence
+ * `'wasm-unsafe-eval'` on this page only); without JavaScript it says so and links to the history.
+ */
+function searchPage(model: SiteModel): PageSpec {
+  const years = [...new Set(model.incidents.map((i) => String(new Date(i.started).getUTCFullYear())))].sort().reverse();
+  return {
+    path: 'search/index.html',
+    template: 'search',
+    title: 'Search',
+    description: 'Search every postmortem',
+    nav: 'search',
+    allows: { wasm: true, forms: true },
+    data: () => ({ services: model.config.services.map((s) => ({ id: s.id, name: s.name })), severities: ['critical', 'major', 'minor', 'notice', 'maintenance'], years }),
+  };
+}
+
+/** The Content-Security-Policy of a page: only the site's own resources; the search adds its WebAssembly, forms their target. */
+export function contentSecurityPolicy(allows: PageSpec['allows'] = {}): string {
+  const script = allows.wasm ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'";
+  const form = allows.forms ? "form-action 'self'" : "form-action 'none'";
+  return `default-src 'self'; img-src 'self' https: data:; style-src 'self'; ${script}; object-src 'none'; base-uri 'none'; ${form}`;
+}
+
+/** A related incident as its page shows it: the incident and why it was chosen, in words. */
+export interface RelatedView {
+  incident: IncidentView;
+  why: string;
+}
+
+function reasonText(r: RelatedReason, serviceName: (id: string) => string): string {
+  const list = (values: string[]) => values.join(', ');
+  switch (r.kind) {
+    case 'service':
+      return `${r.values.length > 1 ? 'same services' : 'same service'}: ${list(r.values.map(serviceName))}`;
+    case 'tag':
+      return `${r.values.length > 1 ? 'shared tags' : 'shared tag'}: ${list(r.values)}`;
+    case 'factor':
+      return `${r.values.length > 1 ? 'shared factors' : 'shared factor'}: ${list(r.values)}`;
+    case 'words':
+      return `similar words: ${list(r.values)}`;
+  }
+}
+
+/** The related incidents of an incident's page (see site/related.ts), with their reasons as text. */
+export function relatedViews(model: SiteModel, inc: IncidentView): RelatedView[] {
+  const names = new Map(model.config.services.map((s) => [s.id, s.name] as const));
+  const name = (id: string) => names.get(id) ?? id;
+  return relatedIncidents(model, inc).flatMap((r) => {
+    const incident = model.byId.get(r.id);
+    if (!incident) return [];
+    const why = r.reasons.map((x) => reasonText(x, name)).join('; ');
+    return [{ incident, why: why.charAt(0).toUpperCase() + why.slice(1) }];
+  });
 }
 
 export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
@@ -187,6 +250,7 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
       affected: h.affected(inc),
       prev: inc.prevId ? (model.byId.get(inc.prevId) ?? null) : null,
       next: inc.nextId ? (model.byId.get(inc.nextId) ?? null) : null,
+      related: relatedViews(model, inc),
     }),
   };
 }
@@ -209,7 +273,7 @@ export function uptimeTable(model: SiteModel, h: Helpers, only: string | null): 
 
 function historyPages(model: SiteModel): PageSpec[] {
   const all = model.incidents;
-  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES };
+  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES, allows: { forms: true } };
   if (all.length <= HISTORY_PAGE_SIZE) {
     return [{ ...base, path: 'history/index.html', title: 'Incident history', data: (h) => ({ months: groupByMonth(all), years: [], year: null, pagination: null, more: null, total: all.length, uptime: uptimeTable(model, h, null) }) }];
   }
@@ -342,6 +406,35 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
   return specs;
 }
 
+/**
+ * Insights: all time (aggregates only, so the page does not grow with the history) and one page per year, whose
+ * charts mark and link every incident. The year's incidents are part of the page's data, so that its key covers
+ * the titles its marks show.
+ */
+function insightsPages(model: SiteModel): PageSpec[] {
+  const years = insightYears(model.incidents);
+  const links = (h: Helpers, current: string | null) => years.map((y) => ({ ...y, url: h.url(`insights/${y.year}/`), current: y.year === current }));
+  const base = { template: 'insights', nav: 'insights' as const, description: 'What the incidents teach: frequency, time to detect, mitigate and resolve, services, factors, follow-through' };
+  const specs: PageSpec[] = [
+    { ...base, path: 'insights/index.html', title: 'Insights', data: (h) => ({ insights: modelInsights(model, null), year: null, years: links(h, null), severities: INCIDENT_SEVERITIES, incidents: [] }) },
+  ];
+  for (const { year } of years) {
+    specs.push({
+      ...base,
+      path: `insights/${year}/index.html`,
+      title: `Insights ${year}`,
+      data: (h) => ({
+        insights: modelInsights(model, year),
+        year,
+        years: links(h, year),
+        severities: INCIDENT_SEVERITIES,
+        incidents: model.incidents.filter((i) => !i.isMaintenance && String(new Date(i.started).getUTCFullYear()) === year),
+      }),
+    });
+  }
+  return specs;
+}
+
 function notFoundPage(): PageSpec {
   return { path: '404.html', template: '404', title: 'Page not found', nav: null, absolute: true, noindex: true, alternates: FEED_ALTERNATES, data: () => ({}) };
 }
@@ -354,6 +447,8 @@ export function listPageSpecs(model: SiteModel): PageSpec[] {
     ...model.services.flatMap((s) => servicePages(model, d, s)),
     ...actionsPages(model),
     ...tagPages(model, d),
+    ...insightsPages(model),
+    searchPage(model),
     notFoundPage(),
   ];
 }

@@ -12,7 +12,7 @@ import { rootPrefix } from '../core/url.js';
 import type { SiteModel } from '../site/index.js';
 import type { OutputFile, PendingFile } from './types.js';
 import { derive, Helpers } from './helpers.js';
-import { allPageSpecs, incidentPage, listPageSpecs, listSpecByPath, type PageData, type PageMeta, type PageSpec } from './pages.js';
+import { allPageSpecs, contentSecurityPolicy, incidentPage, listPageSpecs, listSpecByPath, type PageData, type PageMeta, type PageSpec } from './pages.js';
 import { loadTemplates, type LoadedTemplates, type TemplateSource } from './templates.js';
 import { PageKeys } from './keys.js';
 
@@ -105,6 +105,7 @@ class EtaRenderer implements Renderer {
       alternates: (spec.alternates ?? []).map((a) => ({ type: a.type, href: h.url(a.sitePath), title: a.title })),
       nav: spec.nav,
       noindex: spec.noindex ?? false,
+      csp: contentSecurityPolicy(spec.allows),
     };
     return { ...spec.data(h), site: model, page, h };
   }

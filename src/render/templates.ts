@@ -20,7 +20,7 @@ import type { OutputFile } from './types.js';
 export const BUILTIN_TEMPLATES_DIR = path.join(PACKAGE_ROOT, 'templates');
 
 /** The page templates a site cannot do without. */
-export const REQUIRED_TEMPLATES = ['layout', 'status', 'incident', 'history', 'service', 'actions', 'tags', 'tag', '404'] as const;
+export const REQUIRED_TEMPLATES = ['layout', 'status', 'incident', 'history', 'service', 'actions', 'tags', 'tag', 'insights', 'search', '404'] as const;
 
 export interface TemplateSource {
   /** Name used by `include`/`layout`, e.g. `layout`, `partials/uptime-bar`. */

@@ -16,3 +16,11 @@ export interface PendingFile {
   key?: string;
   render(): string | Uint8Array;
 }
+
+/** The search index's files, which are known only once indexed (see search-index.ts). */
+export interface SearchOutput {
+  /** Every file of the search, once indexed. */
+  files(): Promise<PendingFile[]>;
+  /** The files indexed last, by path (dev serves them while a new index is built); null before the first. */
+  current(): ReadonlyMap<string, PendingFile> | null;
+}

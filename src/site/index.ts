@@ -12,3 +12,7 @@ export { collectActions } from './actions.js';
 export { groupServices } from './groups.js';
 export { incidentFingerprint } from './fingerprint.js';
 export { patchIncidentModel, PATCH_MAX_AGE_MS, publishable, siteModel } from './patch.js';
+export { BIN_EDGES_MS, binOf, distribution, MIN_N, PERCENTILE_METHOD, type Distribution } from './stats.js';
+export { computeInsights, factorKey, GROUPINGS, INCIDENT_SEVERITIES, insightIncidents, insightYears, METRICS, metricValue, modelInsights, quarterOf, yearScope, type GroupRow, type Grouping, type Insights, type InsightsOptions, type InsightsScope, type Metric, type MetricFigure } from './insights.js';
+export { MAX_RELATED, MIN_SCORE, relatedIncidents, WALK, words, type Related, type RelatedReason } from './related.js';
+export { htmlText, recordHash, searchRecord, searchShards, SHARD_MAX, type SearchRecord, type SearchShard } from './search.js';

@@ -62,7 +62,8 @@ interface Frame {
   lifeStart: number;
 }
 
-const DOWN_WEIGHT: Partial<Record<Impact, number>> = { major_outage: 1, partial_outage: 0.3 };
+/** The share of a moment counted as down, per impact (the others count as up). */
+export const DOWN_WEIGHT: Partial<Record<Impact, number>> = { major_outage: 1, partial_outage: 0.3 };
 const RANKED = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance', 'operational'] as const;
 
 function round2(x: number): number {

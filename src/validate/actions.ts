@@ -6,10 +6,12 @@ import { dateUtc } from '../core/format.js';
 import { isOpenAction, isOverdue } from '../core/actions.js';
 import type { Checker } from './checker.js';
 import { nowSide } from './now-window.js';
+import type { Times } from './times.js';
+import { readClosed } from './closed.js';
 
 const DAY = 86_400_000;
 
-export function readActions(c: Checker): Action[] {
+export function readActions(c: Checker, times: Pick<Times, 'zone' | 'started'>): Action[] {
   const today = dateUtc(c.now);
   const actions: Action[] = [];
   (c.raw.actions ?? []).forEach((a, i) => {
@@ -34,6 +36,10 @@ export function readActions(c: Checker): Action[] {
           }
         }
       }
+    }
+    if (a.closed !== undefined) {
+      const closed = readClosed(c, ['actions', i, 'closed'], a.closed, action, times);
+      if (closed !== undefined) action.closed = closed;
     }
     actions.push(action);
   });

@@ -80,7 +80,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const services = readServices(c);
   const timeline = readTimeline(c, times, services);
   const links = readLinks(c);
-  const actions = readActions(c);
+  const actions = readActions(c, times);
   checkWhole(c, times);
   checkPlaceholders(c);
   const weight = checkWeight(c);
@@ -107,5 +107,6 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (times.mitigated !== undefined) incident.mitigated = times.mitigated;
   if (times.resolved !== undefined) incident.resolved = times.resolved;
   if (raw.root_cause !== undefined) incident.rootCause = raw.root_cause;
+  if (raw.detection !== undefined) incident.detection = raw.detection;
   return { incident, diagnostics: c.out, weight };
 }

@@ -6,7 +6,7 @@
  * afterwards in validate.ts; here they are only shaped.
  */
 import { z } from 'zod';
-import { ACTION_KINDS, ACTION_STATUSES, IMPACT_VALUES, INCIDENT_STATUSES, LINK_KINDS, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
+import { ACTION_KINDS, ACTION_STATUSES, DETECTION_METHODS, IMPACT_VALUES, INCIDENT_STATUSES, LINK_KINDS, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
 import { NOTIFY_ENV_PATTERN, NOTIFY_EVENTS, NOTIFY_TYPES } from '../core/notify.js';
 import { DATE_PATTERN, TIMESTAMP_PATTERN } from '../core/time.js';
 
@@ -113,6 +113,7 @@ export const actionSchema = z.strictObject({
   priority: z.enum(PRIORITIES).optional(),
   kind: z.enum(ACTION_KINDS).optional(),
   link: url('tracker link').optional(),
+  closed: date('when a done or won\'t-do action was closed; not before the incident started, not in the future').optional(),
 });
 
 export const incidentSchema = z
@@ -122,6 +123,7 @@ export const incidentSchema = z
     severity: z.enum(SEVERITIES).meta({ description: '`maintenance` marks planned work' }),
     started: timestamp('customer impact began (maintenance: scheduled start)'),
     detected: timestamp('the team learned of it').optional(),
+    detection: z.enum(DETECTION_METHODS).optional().meta({ description: 'how the team learned of it: monitoring, customer, employee, third_party or other' }),
     mitigated: timestamp('customer impact stopped growing or was worked around').optional(),
     resolved: timestamp('impact ended (maintenance: scheduled or actual end); absent means ongoing').optional(),
     services: z.array(serviceRefSchema).min(1).meta({ description: 'affected services: an id, or {id, impact}' }),

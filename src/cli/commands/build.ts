@@ -75,9 +75,11 @@ export async function runBuild(root: string, values: Values, io: Io): Promise<nu
   if (counts(project.diagnostics).warnings > 0) io.err(formatReport(project, format, io.color));
   let written;
   try {
-    written = await writeSite(root, out, generated.pending, { cache, statics: project.staticFiles, onWait: () => io.err(say`Another build is writing ${shown}; waiting for it to finish…\n`) });
+    written = await writeSite(root, out, generated.pending, { cache, statics: project.staticFiles, late: generated.late, onWait: () => io.err(say`Another build is writing ${shown}; waiting for it to finish…\n`) });
   } catch (e) {
     return writeFailed(e, generated.renderer.templates.some((t) => t.origin === 'user'), shown, io);
+  } finally {
+    generated.dispose();
   }
   const pages = generated.pending.filter((f) => f.path.endsWith('.html')).length;
   const seconds = ((performance.now() - t0) / 1000).toFixed(2);
