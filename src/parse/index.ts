@@ -7,3 +7,4 @@ export { diagnosticAt, LineIndex, type Span } from './lines.js';
 export { locateFrontmatter, type FrontmatterSpan } from './frontmatter.js';
 export { LIMITS, markdownNesting, yamlNesting } from './nesting.js';
 export { nodeAt, spanOf } from './yaml.js';
+export { findImages, type FoundImage } from './images.js';

@@ -2,9 +2,10 @@
  * Processing one incident file: parse, validate and (for builds) render its Markdown, into plain data that can
  * cross a worker thread's boundary and be cached: the incident, its HTML and its diagnostics.
  */
-import type { IncidentHtml, Incident, SiteConfig } from '../core/model.js';
+import type { ImageRef, IncidentHtml, Incident, SiteConfig } from '../core/model.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { contentHash } from '../core/hash.js';
+import { contentLanguageOf, localeFor } from '../core/locale.js';
 import { readSource } from '../source/index.js';
 import { parseIncidentText } from '../parse/index.js';
 import { openWindow, validateDocument } from '../validate/index.js';
@@ -22,6 +23,8 @@ export interface FileResult {
   nowUntil?: number;
   /** Hash of the text processed (set by `processFile`, for the cache). */
   hash?: string;
+  /** The images of its Markdown that name a file of the project (also when it has errors), whose files project/ checks. */
+  images?: ImageRef[];
 }
 
 export interface FileContext {
@@ -35,11 +38,25 @@ export interface FileContext {
 }
 
 /**
- * The key of a file's rendered HTML: its text, and the site's zone, because the order of the timeline
- * (and so its HTML) depends on the zone local times are read in.
+ * The key of a file's rendered HTML: its text; the site's zone, because the order of the timeline (and so its
+ * HTML) depends on the zone local times are read in; the words the HTML adds in the incident's language.
  */
 export function htmlCacheKey(config: SiteConfig | null, text: string): string {
-  return contentHash(`${config?.timezone ?? ''}\0${text}`);
+  const words = config ? JSON.stringify([config.contentLanguage ?? config.language ?? '', config.strings ?? {}]) : '';
+  return contentHash(`${config?.timezone ?? ''}\0${words}\0${text}`);
+}
+
+/** The words the Markdown pipeline adds to an incident's text, in its language (markdown.* of the catalogues). */
+export function markdownWords(config: SiteConfig, incident: Incident) {
+  const locale = localeFor({ language: contentLanguageOf(config, incident), timeZone: 'UTC', clock: '24h', ...(config.strings ? { strings: config.strings } : {}) });
+  return {
+    footnotes: locale.t('markdown.footnotes'),
+    footnoteBack: locale.t('markdown.footnote_back', { reference: '{reference}' }),
+    table: locale.t('markdown.table', { headers: '{headers}' }),
+    tablePlain: locale.t('markdown.table_plain'),
+    task: locale.t('markdown.task'),
+    tooDeep: locale.t('markdown.too_deep'),
+  };
 }
 
 /** Parse, validate and (optionally) render one incident file. Pure but for the optional cache. */
@@ -62,11 +79,12 @@ export function processSource(file: string, text: string, ctx: FileContext): Fil
   const window = openWindow();
   const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts, nowWindow: window });
   const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
+  if (result.images.length) out.images = result.images;
   if (window.from !== -Infinity) out.nowFrom = window.from;
   if (window.until !== Infinity) out.nowUntil = window.until;
   if (result.incident && ctx.html) {
     if (!cached && !renderIncidentHtml) throw new Error('processSource: call loadMarkdown() before asking for HTML');
-    out.html = cached ?? renderIncidentHtml!(result.incident);
+    out.html = cached ?? renderIncidentHtml!(result.incident, undefined, markdownWords(ctx.config, result.incident));
     if (hash !== undefined && !cached) ctx.htmlCache!.set(hash, out.html);
   }
   return out;

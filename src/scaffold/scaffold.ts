@@ -5,7 +5,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { Eta } from 'eta/core';
 import { BUILTIN_TEMPLATES_DIR } from '../render/index.js';
@@ -50,12 +49,6 @@ export function normalizeTitle(title: string): string {
 /** `2024-06-01-database-failover.md` */
 export function incidentFileName(date: string, title: string): string {
   return `${date}-${slugify(title, { max: MAX_TITLE_SLUG, fallback: 'incident' })}.md`;
-}
-
-/** `YYYY-MM-DD` of an instant in a zone. */
-export function dateIn(ms: number, zone: string): string {
-  const d = DateTime.fromMillis(ms, { zone });
-  return d.isValid ? d.toFormat('yyyy-MM-dd') : isoUtc(ms).slice(0, 10);
 }
 
 /** "Now" as a timestamp for `started`: UTC, to the minute (never later than now). */

@@ -1,4 +1,5 @@
 /** Stage 1, files: finding and reading the project's inputs safely. Every problem is a located diagnostic. */
-export { CACHE_DIR, CONFIG_FILE, INCIDENTS_DIR, STATIC_DIR, TEMPLATES_DIR } from './layout.js';
+export { CACHE_DIR, CONFIG_FILE, INCIDENTS_DIR, LOCALES_DIR, STATIC_DIR, TEMPLATES_DIR } from './layout.js';
+export { checkImages, readImage, readLocaleFiles } from './project-files.js';
 export { readConfigText } from './config-file.js';
 export { decode, findIncidentFiles, firstInvalidUtf8, MAX_FILE_BYTES, readSource, readSourceSync, type SourceFile } from './files.js';

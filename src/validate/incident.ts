@@ -3,7 +3,7 @@
  * the rules that need context, one module per group (times, services, timeline, actions, whole-incident
  * warnings). Pure: a document and the configuration in, the incident and its diagnostics out.
  */
-import type { Incident } from '../core/model.js';
+import type { ImageRef, Incident } from '../core/model.js';
 import { hasError, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
 import { diagnosticAt, type ParsedDocument } from '../parse/index.js';
@@ -16,11 +16,15 @@ import { readServices } from './services.js';
 import { readTimeline } from './timeline.js';
 import { readActions } from './actions.js';
 import { checkWhole } from './warnings.js';
+import { readImages, readLanguage } from './content.js';
 
-/** Validate one parsed document. Returns the incident when it has no error. */
-export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[] } {
+/**
+ * Validate one parsed document. Returns the incident when it has no error, and the images it names either way (whether
+ * their files are there is checked by project/, for a file with errors too: every problem in one run).
+ */
+export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[]; images: ImageRef[] } {
   const diagnostics: Diagnostic[] = [...doc.diagnostics, ...checkFileName(doc.file)];
-  if (hasError(doc.diagnostics)) return { incident: null, diagnostics };
+  if (hasError(doc.diagnostics)) return { incident: null, diagnostics, images: [] };
   const data = doc.data;
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
     diagnostics.push(
@@ -29,7 +33,7 @@ export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { i
         `the frontmatter must be a mapping of keys (title, summary, severity, started, services, …); found ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'}`,
       ),
     );
-    return { incident: null, diagnostics };
+    return { incident: null, diagnostics, images: [] };
   }
   const parsed = incidentSchema.safeParse(data);
   let raw: Partial<RawIncident>;
@@ -42,7 +46,7 @@ export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { i
   const checked = checkValues(doc, raw, ctx);
   diagnostics.push(...checked.diagnostics);
   const incident = hasError(diagnostics) ? null : checked.incident;
-  return { incident, diagnostics };
+  return { incident, diagnostics, images: checked.incident.images ?? [] };
 }
 
 /** A copy of `data` without the values that failed the schema (list items become holes, keeping indexes). */
@@ -75,6 +79,8 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   const timeline = readTimeline(c, times);
   const actions = readActions(c);
   checkWhole(c, times);
+  const language = readLanguage(c);
+  const images = readImages(c);
   const incident: Incident = {
     id: idFromPath(doc.file),
     file: doc.file,
@@ -97,5 +103,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (times.mitigated !== undefined) incident.mitigated = times.mitigated;
   if (times.resolved !== undefined) incident.resolved = times.resolved;
   if (raw.root_cause !== undefined) incident.rootCause = raw.root_cause;
+  if (language !== undefined) incident.language = language;
+  if (images.length) incident.images = images;
   return { incident, diagnostics: c.out };
 }

@@ -12,10 +12,12 @@ import type { Io } from '../../core/io.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { parseTimestamp } from '../../core/time.js';
-import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText } from '../../source/index.js';
+import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText, readLocaleFiles } from '../../source/index.js';
 import { idFromPath, loadConfig } from '../../validate/index.js';
 import { processSource } from '../../process/index.js';
-import { dateIn, incidentFileName, loadScaffoldTemplate, normalizeTitle, renderScaffold, startedNow } from '../../scaffold/index.js';
+import { incidentFileName, loadScaffoldTemplate, normalizeTitle, renderScaffold, startedNow } from '../../scaffold/index.js';
+import { dateIn } from '../../core/calendar.js';
+import { displayZone } from '../../core/model.js';
 import type { Values } from '../options.js';
 
 export async function runNew(root: string, rawTitle: string, values: Values, io: Io): Promise<number> {
@@ -24,7 +26,7 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
   const now = buildTime(io.env);
 
   const configText = await readConfigText(root);
-  const { config, diagnostics: configDiagnostics } = loadConfig(configText);
+  const { config, diagnostics: configDiagnostics } = loadConfig(configText, CONFIG_FILE, readLocaleFiles(root).files);
   if (!config) {
     io.err(formatReport({ diagnostics: configDiagnostics, sources: new Map([[CONFIG_FILE, configText]]), fileCount: 0 }, 'text', io.color));
     io.err(`postmortem new: ${CONFIG_FILE} has errors; nothing was written.\n`);
@@ -41,8 +43,9 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
       : [config.services[0]!.id];
   const started = typeof values.started === 'string' ? values.started.trim() : startedNow(now);
   const parsed = parseTimestamp(started, config.timezone);
-  // The file is named after the day of `started` in the site's zone; an unreadable start is reported below.
-  const date = dateIn(parsed.ok ? parsed.value : now, config.timezone);
+  // The file is named after the day of `started` in the zone whose days the site counts (`display_timezone`), so
+  // that the date in its name is the day its pages and the API put it on; an unreadable start is reported below.
+  const date = dateIn(parsed.ok ? parsed.value : now, displayZone(config));
   const file = `${INCIDENTS_DIR}/${incidentFileName(date, title)}`;
   const abs = path.join(root, ...file.split('/'));
   const shown = path.relative(io.cwd, abs) || abs;
