@@ -1,10 +1,11 @@
 /**
  * Uptime: weighted downtime merged across overlapping incidents, per day of the window, per month and over the
- * window. Pure: UTC milliseconds in, figures out.
+ * window. Days and months are those of the site's display zone (core/calendar.ts): the page's bar, the monthly
+ * table and the API's buckets are the same figures. Pure: UTC milliseconds in, figures out.
  */
 import type { Impact, ServiceConfig } from '../core/model.js';
 import { STATUS_RANK } from '../core/status.js';
-import { dateUtc, monthUtc } from '../core/format.js';
+import { dateIn, dayStarts, monthIn, monthStarts as monthStartsIn, startOfDate } from '../core/calendar.js';
 import type { DayBucket, MonthUptime } from './types.js';
 
 const MINUTE = 60_000;
@@ -78,23 +79,46 @@ export function downtimeSegments(intervals: { start: number; end: number; weight
   return segments;
 }
 
+/** The days and months a site counts: the starts of the window's days and of the last 12 months, each with the next one's. */
+export interface UptimeCalendar {
+  zone: string;
+  /** `days + 1` instants: day `i` is `[days[i], days[i + 1])`; the last day is the day of "now". */
+  days: number[];
+  /** 13 instants: the last 12 months (the month of "now" last) and the start of the next one. */
+  months: number[];
+}
+
+/** The calendar of the uptime window ending with the day of `now` in `zone` (computed once per model). */
+export function uptimeCalendar(now: number, uptimeDays: number, zone = 'UTC'): UptimeCalendar {
+  return { zone, days: dayStarts(now, Math.max(1, Math.floor(uptimeDays)), zone), months: monthStartsIn(now, 12, zone) };
+}
+
+/** Index of the day of `cal` holding `t` (−1 before the window; the last day after it). */
+function dayIndex(cal: UptimeCalendar, t: number): number {
+  let lo = 0;
+  let hi = cal.days.length - 2;
+  if (t < cal.days[0]!) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cal.days[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /**
- * Uptime figures of one service: per-day buckets over the `uptimeDays` UTC days ending with the day
- * of `now` (that day counted up to `now`), the percentage over that window, and the last 12
- * calendar months. Time before `since` is not lived: neither up nor down. Linear in the number of
+ * Uptime figures of one service: per-day buckets over the `uptimeDays` days of the calendar's zone ending with the
+ * day of `now` (that day counted up to `now`), the percentage over that window, and the last 12 calendar months.
+ * Time before `since` (midnight of that day in the zone) is not lived: neither up nor down. Linear in the number of
  * spans (plus one sort) and in the number of days each span touches.
  */
-export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now: number, uptimeDays: number): UptimeResult {
-  const today = startOfDay(now);
-  const days = Math.max(1, Math.floor(uptimeDays));
-  const windowStart = today - (days - 1) * DAY;
-  const nowDate = new Date(now);
-  const year = nowDate.getUTCFullYear();
-  const month = nowDate.getUTCMonth();
-  const monthStarts: number[] = [];
-  for (let k = 11; k >= -1; k--) monthStarts.push(Date.UTC(year, month - k, 1));
+export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now: number, uptimeDays: number, calendar?: UptimeCalendar): UptimeResult {
+  const cal = calendar ?? uptimeCalendar(now, uptimeDays);
+  const days = cal.days.length - 1;
+  const windowStart = cal.days[0]!;
+  const monthStarts = cal.months;
   const rangeStart = Math.min(windowStart, monthStarts[0]!);
-  const since = dateToMs(service.since);
+  const since = service.since ? startOfDate(service.since, cal.zone) : null;
   const lifeStart = since === null ? rangeStart : Math.max(rangeStart, since);
 
   // Clip every span to the lived range [lifeStart, now].
@@ -108,8 +132,8 @@ export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now:
     if (end < start || (end === start && span.started < lifeStart)) continue;
     if (span.impact !== null) intervals.push({ start, end, weight: DOWN_WEIGHT[span.impact] ?? 0 });
     // Days the span touches inside the window (a zero-length span touches the day of its start).
-    const first = Math.max(0, Math.floor((start - windowStart) / DAY));
-    const last = Math.min(days - 1, Math.floor((Math.max(end, start + 1) - 1 - windowStart) / DAY));
+    const first = Math.max(0, dayIndex(cal, start));
+    const last = dayIndex(cal, Math.max(end, start + 1) - 1);
     const rank = span.impact === null ? STATUS_RANK.operational : STATUS_RANK[span.impact];
     for (let d = first; d <= last; d++) {
       if (rank < worstRank[d]!) worstRank[d] = rank;
@@ -123,11 +147,11 @@ export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now:
   let windowDown = 0;
   let m = 0;
   for (const seg of downtimeSegments(intervals)) {
-    // Window days: split the segment at UTC midnights.
+    // Window days: split the segment at the zone's midnights.
     let t = Math.max(seg.start, windowStart);
     while (t < seg.end) {
-      const d = Math.floor((t - windowStart) / DAY);
-      const stop = Math.min(seg.end, windowStart + (d + 1) * DAY);
+      const d = dayIndex(cal, t);
+      const stop = Math.min(seg.end, cal.days[d + 1]!);
       const w = (stop - t) * seg.weight;
       dayDown[d] = dayDown[d]! + w;
       windowDown += w;
@@ -149,10 +173,10 @@ export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now:
   const RANKED = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance', 'operational'] as const;
   const buckets: DayBucket[] = [];
   for (let d = 0; d < days; d++) {
-    const dayStart = windowStart + d * DAY;
-    const lived = since === null || dayStart + DAY > since;
+    const dayStart = cal.days[d]!;
+    const lived = since === null || cal.days[d + 1]! > since;
     buckets.push({
-      date: dateUtc(dayStart),
+      date: dateIn(dayStart, cal.zone),
       downtimeMinutes: round2(dayDown[d]! / MINUTE),
       worst: lived ? RANKED[worstRank[d]!]! : null,
       incidents: lived ? dayIds[d]! : [],
@@ -163,7 +187,7 @@ export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now:
     const from = Math.max(monthStarts[k]!, since ?? -Infinity);
     const to = Math.min(monthStarts[k + 1]!, now);
     monthly.push({
-      month: monthUtc(monthStarts[k]!),
+      month: monthIn(monthStarts[k]!, cal.zone),
       uptimePercent: percent(monthDown[k]!, to - from),
       downtimeMinutes: round2(monthDown[k]! / MINUTE),
     });
