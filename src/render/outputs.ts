@@ -10,6 +10,7 @@ import type { Renderer } from './renderer.js';
 import { feedFiles } from './feeds.js';
 import { apiFiles } from './api.js';
 import { badgeFiles } from './badges.js';
+import { readImage } from '../source/index.js';
 
 /** A group of output files made from the model (pages and assets come from the renderer). */
 export interface OutputGroup {
@@ -22,6 +23,8 @@ export const OUTPUT_GROUPS: readonly OutputGroup[] = [
   { name: 'feeds', files: (model, renderer) => feedFiles(model, () => renderer.pagePaths(model).filter((p) => p !== '404.html')) },
   { name: 'api', files: (model) => apiFiles(model) },
   { name: 'badges', files: (model) => badgeFiles(model) },
+  // The postmortems' images kept next to their incident files (those in static/ are copied with static/).
+  { name: 'media', files: (model, renderer) => [...model.media].map(([path, file]) => ({ path, render: () => readImage(renderer.root, file) })) },
 ];
 
 /** The files of one site model. */

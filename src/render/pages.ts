@@ -3,15 +3,19 @@
  * receives (computed when the page is rendered). No page grows with the whole history: long lists are paginated.
  */
 import { isOpenAction } from '../core/actions.js';
-import { monthName, monthUtc } from '../core/format.js';
 import type { IncidentView, ServiceView, SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
+import type { Locale } from '../core/locale.js';
 
 /** What every template receives as `it` (page templates also get the fields listed in TEMPLATES). */
 export interface PageData {
   site: SiteModel;
   page: PageMeta;
   h: Helpers;
+  /** `it.h.t`: a string of the catalogue in the site's language (docs/templates.md, "Strings and languages"). */
+  t: Helpers['t'];
+  /** `it.h.th`: the same as HTML. */
+  th: Helpers['th'];
   [key: string]: unknown;
 }
 
@@ -68,7 +72,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'layout', kind: 'layout', data: 'site, page, h, body (the rendered page, raw HTML)' },
   { name: 'status', kind: 'page', data: '(nothing more: site.overall, site.active, site.maintenanceActive, site.maintenanceUpcoming, site.groups, site.recent)' },
   { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null' },
-  { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number' },
+  { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number (what has started: scheduled maintenance is on the status page)' },
   { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
@@ -78,6 +82,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'partials/footer', kind: 'partial', data: 'site, page, h' },
   { name: 'partials/status', kind: 'partial', data: 'status: ComponentStatus | TimelineStatus' },
   { name: 'partials/severity', kind: 'partial', data: 'incident: IncidentView' },
+  { name: 'partials/impact', kind: 'partial', data: 'incident: IncidentView (its pill: the worst impact on its services)' },
   { name: 'partials/incident-card', kind: 'partial', data: 'incident: IncidentView (active incident or maintenance, with its latest update)' },
   { name: 'partials/incident-list', kind: 'partial', data: 'incidents: IncidentView[]' },
   { name: 'partials/uptime-bar', kind: 'partial', data: 'service: ServiceView' },
@@ -131,13 +136,14 @@ function pagination(h: Helpers, base: string, current: number, total: number): P
   };
 }
 
-function groupByMonth(incidents: readonly IncidentView[]): MonthGroup[] {
+/** Incidents by the month of their start in the display zone, newest first. */
+function groupByMonth(locale: Locale, incidents: readonly IncidentView[]): MonthGroup[] {
   const groups: MonthGroup[] = [];
   for (const inc of incidents) {
-    const month = monthUtc(inc.started);
+    const month = locale.monthOf(inc.started);
     let g = groups[groups.length - 1];
     if (!g || g.month !== month) {
-      g = { month, label: monthName(month), incidents: [] };
+      g = { month, label: locale.month(month), incidents: [] };
       groups.push(g);
     }
     g.incidents.push(inc);
@@ -154,13 +160,15 @@ function idsToIncidents(model: SiteModel, d: Derived, ids: readonly string[]): I
   return list.sort((a, b) => (d.order.get(a.id) ?? 0) - (d.order.get(b.id) ?? 0));
 }
 
-const FEED_ALTERNATES = [
-  { type: 'application/atom+xml', sitePath: 'feed.xml', title: 'Incidents (Atom)' },
-  { type: 'application/feed+json', sitePath: 'feed.json', title: 'Incidents (JSON Feed)' },
-];
+function feedAlternates(locale: Locale): NonNullable<PageSpec['alternates']> {
+  return [
+    { type: 'application/atom+xml', sitePath: 'feed.xml', title: locale.t('layout.feed_atom') },
+    { type: 'application/feed+json', sitePath: 'feed.json', title: locale.t('layout.feed_json') },
+  ];
+}
 
-function statusPage(): PageSpec {
-  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, data: () => ({}) };
+function statusPage(locale: Locale): PageSpec {
+  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: feedAlternates(locale), data: () => ({}) };
 }
 
 export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
@@ -171,7 +179,7 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
     description: inc.summary,
     nav: 'history',
     noindex: inc.draft,
-    alternates: FEED_ALTERNATES,
+    alternates: feedAlternates(derive(model).locale),
     data: (h) => ({
       incident: inc,
       updates: h.updates(inc),
@@ -183,16 +191,22 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
   };
 }
 
+/**
+ * The history: what has happened (maintenance still to come is on the status page), newest first, by month; beyond
+ * one page, by year (months and years of the display zone).
+ */
 function historyPages(model: SiteModel): PageSpec[] {
-  const all = model.incidents;
-  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES };
+  const locale = derive(model).locale;
+  const all = model.past;
+  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: feedAlternates(locale) };
+  const title = locale.t('history.title');
   if (all.length <= HISTORY_PAGE_SIZE) {
-    return [{ ...base, path: 'history/index.html', title: 'Incident history', data: () => ({ months: groupByMonth(all), years: [], year: null, pagination: null, more: null, total: all.length }) }];
+    return [{ ...base, path: 'history/index.html', title, data: () => ({ months: groupByMonth(locale, all), years: [], year: null, pagination: null, more: null, total: all.length }) }];
   }
   // Long history: split by year (`history/<year>/`), each year paginated; the index shows the latest year(s).
   const years: { year: string; incidents: IncidentView[] }[] = [];
   for (const inc of all) {
-    const year = String(new Date(inc.started).getUTCFullYear());
+    const year = locale.monthOf(inc.started).slice(0, 4);
     let y = years[years.length - 1];
     if (!y || y.year !== year) {
       y = { year, incidents: [] };
@@ -220,13 +234,13 @@ function historyPages(model: SiteModel): PageSpec[] {
   specs.push({
     ...base,
     path: 'history/index.html',
-    title: 'Incident history',
+    title,
     data: (h) => ({
-      months: groupByMonth(indexShown),
+      months: groupByMonth(locale, indexShown),
       years: yearLinks(h, null),
       year: null,
       pagination: null,
-      more: indexMore ? { url: h.url(pageFolder(`history/${indexMore.year}/`, 2)), label: `More incidents from ${indexMore.year}` } : null,
+      more: indexMore ? { url: h.url(pageFolder(`history/${indexMore.year}/`, 2)), label: locale.t('history.more', { year: indexMore.year }) } : null,
       total: all.length,
     }),
   });
@@ -237,9 +251,9 @@ function historyPages(model: SiteModel): PageSpec[] {
       specs.push({
         ...base,
         path: outPath(folder),
-        title: pages.length > 1 ? `Incident history ${y.year}, page ${i + 1} of ${pages.length}` : `Incident history ${y.year}`,
+        title: pages.length > 1 ? locale.t('history.title_year_page', { year: y.year, page: i + 1, pages: pages.length }) : locale.t('history.title_year', { year: y.year }),
         data: (h) => ({
-          months: groupByMonth(items),
+          months: groupByMonth(locale, items),
           years: yearLinks(h, y.year),
           year: y.year,
           pagination: pages.length > 1 ? pagination(h, `history/${y.year}/`, i + 1, pages.length) : null,
@@ -256,13 +270,14 @@ function servicePages(model: SiteModel, d: Derived, svc: ServiceView): PageSpec[
   const incidents = idsToIncidents(model, d, svc.incidentIds);
   const pages = chunk(incidents, LIST_PAGE_SIZE);
   const base = `services/${svc.id}/`;
+  const locale = d.locale;
   return pages.map((items, i) => ({
     path: outPath(pageFolder(base, i + 1)),
     template: 'service',
-    title: i === 0 ? svc.name : `${svc.name}, incidents page ${i + 1} of ${pages.length}`,
-    description: svc.description ?? `Status, uptime and incidents of ${svc.name}`,
+    title: i === 0 ? svc.name : locale.t('service.title_page', { service: svc.name, page: i + 1, pages: pages.length }),
+    description: svc.description ?? locale.t('service.description', { service: svc.name }),
     nav: 'status',
-    alternates: [{ type: 'application/atom+xml', sitePath: `${base}feed.xml`, title: `${svc.name} incidents (Atom)` }],
+    alternates: [{ type: 'application/atom+xml', sitePath: `${base}feed.xml`, title: locale.t('layout.feed_service', { service: svc.name }) }],
     data: (h) => ({ service: svc, incidents: items, count: incidents.length, pagination: pagination(h, base, i + 1, pages.length) }),
   }));
 }
@@ -273,11 +288,12 @@ function actionsPages(model: SiteModel): PageSpec[] {
   const counts = { open: open.length, overdue: open.filter((a) => a.overdue).length, closed: closed.length, total: model.actions.length };
   // Open items first; every page holds at most ACTIONS_PAGE_SIZE items.
   const pages = chunk([...open, ...closed], ACTIONS_PAGE_SIZE);
+  const locale = derive(model).locale;
   return pages.map((items, i) => ({
     path: outPath(pageFolder('actions/', i + 1)),
     template: 'actions',
-    title: i === 0 ? 'Action items' : `Action items, page ${i + 1} of ${pages.length}`,
-    description: 'Follow-up work from every incident, open items first',
+    title: i === 0 ? locale.t('actions.title') : locale.t('actions.title_page', { page: i + 1, pages: pages.length }),
+    description: locale.t('actions.description'),
     nav: 'actions',
     data: (h) => ({
       open: items.filter(isOpenAction),
@@ -294,7 +310,7 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
     {
       path: 'tags/index.html',
       template: 'tags',
-      title: 'Tags',
+      title: d.locale.t('tags.title'),
       nav: 'tags',
       data: (h) => ({ tags: tags.map((tag) => ({ tag, count: idsToIncidents(model, d, model.tags.get(tag) ?? []).length, url: h.tagUrl(tag) })) }),
     },
@@ -307,7 +323,7 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
       specs.push({
         path: outPath(pageFolder(base, i + 1)),
         template: 'tag',
-        title: i === 0 ? `Tagged “${tag}”` : `Tagged “${tag}”, page ${i + 1} of ${pages.length}`,
+        title: i === 0 ? d.locale.t('tag.title', { tag }) : d.locale.t('tag.title_page', { tag, page: i + 1, pages: pages.length }),
         nav: 'tags',
         data: (h) => ({ tag, incidents: items, count: incidents.length, pagination: pagination(h, base, i + 1, pages.length) }),
       });
@@ -316,19 +332,19 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
   return specs;
 }
 
-function notFoundPage(): PageSpec {
-  return { path: '404.html', template: '404', title: 'Page not found', nav: null, absolute: true, noindex: true, alternates: FEED_ALTERNATES, data: () => ({}) };
+function notFoundPage(locale: Locale): PageSpec {
+  return { path: '404.html', template: '404', title: locale.t('notfound.title'), nav: null, absolute: true, noindex: true, alternates: feedAlternates(locale), data: () => ({}) };
 }
 
 export function listPageSpecs(model: SiteModel): PageSpec[] {
   const d = derive(model);
   return [
-    statusPage(),
+    statusPage(d.locale),
     ...historyPages(model),
     ...model.services.flatMap((s) => servicePages(model, d, s)),
     ...actionsPages(model),
     ...tagPages(model, d),
-    notFoundPage(),
+    notFoundPage(d.locale),
   ];
 }
 
