@@ -123,7 +123,7 @@ const CASES: { dir: string; code: number; diagnostics: Expected[] }[] = [
         8,
         1,
         'unknown-key',
-        'unknown key "resloved"; expected one of title, summary, severity, started, detected, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, tags, authors, timezone, draft',
+        'unknown key "resloved"; expected one of title, summary, severity, started, detected, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, tags, authors, timezone, language, draft',
         'did you mean "resolved"?',
       ),
     ],
