@@ -78,6 +78,7 @@ describe('the incident schema describes the format', () => {
       'tags',
       'authors',
       'timezone',
+      'language',
       'draft',
     ]);
     assert.deepEqual(schema.required, ['title', 'summary', 'severity', 'started', 'services']);
@@ -156,7 +157,8 @@ describe('the site schema describes site.yaml', () => {
   const props = schema.properties!;
 
   it('lists every key, with title and services required, and refuses unknown keys', () => {
-    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'services']);
+    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'language', 'content_language', 'display_timezone', 'clock', 'services']);
+    assert.deepEqual(props.clock!.enum, ['24h', '12h']);
     assert.deepEqual(schema.required, ['title', 'services']);
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(KNOWN_KEYS.site, Object.keys(props));

@@ -7,8 +7,7 @@ import type { ImageRef } from '../core/model.js';
 import { Rule } from '../core/rules.js';
 import { canonicalLanguage } from '../core/strings.js';
 import { imagePlace } from '../core/images.js';
-import { findImages, spanOf, type Span } from '../parse/index.js';
-import { diagnosticAt } from '../parse/index.js';
+import { diagnosticAt, findImages, spanOf, type Span } from '../parse/index.js';
 import type { Checker } from './checker.js';
 
 /** The incident's own `language`, canonical; undefined when absent or invalid (reported). */

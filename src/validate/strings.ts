@@ -3,13 +3,11 @@
  * catalogue of that language (or a language of its own). Every problem is located at its file, line and column;
  * a file with errors is not used (the package's strings are), so nothing half-read reaches a page.
  */
-import type { Diagnostic } from '../core/diagnostic.js';
-import { hasError } from '../core/diagnostic.js';
+import { fileDiagnostic, hasError, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
 import { canonicalLanguage, englishMessages, META_KEYS, PLURAL_CATEGORIES, placeholdersOf, type Message, type Messages } from '../core/strings.js';
 import { didYouMean } from '../core/suggest.js';
 import { diagnosticAt, parseYamlFile, spanOf } from '../parse/index.js';
-import { fileDiagnostic } from '../core/diagnostic.js';
 
 /** A strings file of the project, as read. */
 export interface LocaleFile {
