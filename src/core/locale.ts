@@ -48,6 +48,7 @@ export class Locale {
   private readonly numbers: Intl.NumberFormat;
   private readonly percents: Intl.NumberFormat;
   private readonly formats = new Map<string, Intl.DateTimeFormat>();
+  private readonly lists = new Map<string, Intl.ListFormat>();
 
   constructor(readonly settings: LocaleSettings) {
     this.chain = catalogueChain(settings.language, settings.strings);
@@ -129,7 +130,14 @@ export class Locale {
 
   /** A list in the language's words: `a, b and c`, `a、b、c`; `unit` lists without "and": `a, b, c`. */
   list(items: readonly string[], type: 'conjunction' | 'unit' = 'conjunction'): string {
-    return new Intl.ListFormat(this.intl, type === 'unit' ? { type, style: 'short' } : { type }).format(items);
+    return this.listFormat(type).format(items);
+  }
+
+  /** The `Intl.ListFormat` of the language (made once: Intl objects are slow to make, quick to use). */
+  listFormat(type: 'conjunction' | 'unit'): Intl.ListFormat {
+    let f = this.lists.get(type);
+    if (!f) this.lists.set(type, (f = new Intl.ListFormat(this.intl, type === 'unit' ? { type, style: 'short' } : { type })));
+    return f;
   }
 
   private format(name: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
@@ -204,9 +212,16 @@ export function defaultLocale(): Locale {
   return localeFor({ language: DEFAULT_LANGUAGE, timeZone: 'UTC', clock: '24h' });
 }
 
-/** The locale of a site's pages, feeds and badges. */
+const bySite = new WeakMap<SiteConfig, Locale>();
+
+/** The locale of a site's pages, feeds and badges (once per configuration object). */
 export function siteLocale(config: SiteConfig): Locale {
-  return localeFor({ language: config.language ?? DEFAULT_LANGUAGE, timeZone: displayZone(config), clock: config.clock ?? '24h', ...(config.strings ? { strings: config.strings } : {}) });
+  let l = bySite.get(config);
+  if (!l) {
+    l = localeFor({ language: config.language ?? DEFAULT_LANGUAGE, timeZone: displayZone(config), clock: config.clock ?? '24h', ...(config.strings ? { strings: config.strings } : {}) });
+    bySite.set(config, l);
+  }
+  return l;
 }
 
 /** The language of an incident's text: its own, else the site's content language, else the site's language. */

@@ -143,13 +143,17 @@ function makeToHtml(words: MarkdownWords) {
 }
 type ToHtml = ReturnType<typeof makeToHtml>;
 const processors = new Map<string, ToHtml>();
+const byWords = new WeakMap<MarkdownWords, ToHtml>();
 function toHtmlFor(words: MarkdownWords): ToHtml {
+  let p = byWords.get(words);
+  if (p) return p;
   const key = JSON.stringify(words);
-  let p = processors.get(key);
+  p = processors.get(key);
   if (!p) {
     if (processors.size > 16) processors.clear();
     processors.set(key, (p = makeToHtml(words)));
   }
+  byWords.set(words, p);
   return p;
 }
 

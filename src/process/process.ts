@@ -6,6 +6,7 @@ import type { ImageRef, IncidentHtml, Incident, SiteConfig } from '../core/model
 import type { Diagnostic } from '../core/diagnostic.js';
 import { contentHash } from '../core/hash.js';
 import { contentLanguageOf, localeFor } from '../core/locale.js';
+import type { MarkdownWords } from '../markdown/index.js';
 import { readSource } from '../source/index.js';
 import { parseIncidentText } from '../parse/index.js';
 import { openWindow, validateDocument } from '../validate/index.js';
@@ -46,9 +47,20 @@ export function htmlCacheKey(config: SiteConfig | null, text: string): string {
   return contentHash(`${config?.timezone ?? ''}\0${words}\0${text}`);
 }
 
-/** The words the Markdown pipeline adds to an incident's text, in its language (markdown.* of the catalogues). */
-export function markdownWords(config: SiteConfig, incident: Incident) {
-  const locale = localeFor({ language: contentLanguageOf(config, incident), timeZone: 'UTC', clock: '24h', ...(config.strings ? { strings: config.strings } : {}) });
+const wordsCache = new WeakMap<SiteConfig, Map<string, MarkdownWords>>();
+
+/** The words the Markdown pipeline adds to an incident's text, in its language (markdown.* of the catalogues), once per language. */
+export function markdownWords(config: SiteConfig, incident: Incident): MarkdownWords {
+  const language = contentLanguageOf(config, incident);
+  let perLanguage = wordsCache.get(config);
+  if (!perLanguage) wordsCache.set(config, (perLanguage = new Map()));
+  let words = perLanguage.get(language);
+  if (!words) perLanguage.set(language, (words = wordsOf(config, language)));
+  return words;
+}
+
+function wordsOf(config: SiteConfig, language: string): MarkdownWords {
+  const locale = localeFor({ language, timeZone: 'UTC', clock: '24h', ...(config.strings ? { strings: config.strings } : {}) });
   return {
     footnotes: locale.t('markdown.footnotes'),
     footnoteBack: locale.t('markdown.footnote_back', { reference: '{reference}' }),

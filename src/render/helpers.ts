@@ -96,7 +96,7 @@ export class Helpers {
   }
   /** HTML: a list of HTML items (`Html`) or texts (escaped), joined in the site's language; `unit` joins without "and". */
   listHtml(items: readonly (string | Html)[], type: 'conjunction' | 'unit' = 'conjunction'): Html {
-    const parts = new Intl.ListFormat(this.locale.intl, type === 'unit' ? { type, style: 'short' } : { type }).formatToParts(items.map((_, i) => String(i)));
+    const parts = this.locale.listFormat(type).formatToParts(items.map((_, i) => String(i)));
     let k = 0;
     return html(
       parts
