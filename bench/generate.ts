@@ -147,6 +147,8 @@ export function siteYaml(): string {
     'description: Live status, incident history and postmortems of Example Cloud.',
     'base_url: https://status.example.com/',
     'timezone: UTC',
+    // Days, months and times of a zone with daylight-saving time: the zone-aware path of the build (issue 17).
+    'display_timezone: America/New_York',
     'uptime_days: 90',
     'services:',
   ];
@@ -751,6 +753,15 @@ function plan(rng: Rng, n: number, now: number): Spec[] {
   return specs.sort((a, b) => a.started - b.started);
 }
 
+const GRAPH_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40" viewBox="0 0 120 40"><polyline fill="none" stroke="#cf222e" stroke-width="2" points="0,35 20,34 40,30 60,8 80,12 100,33 120,35"/></svg>\n';
+
+/** A small stable hash of an id (FNV-1a). */
+function idHash(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 /** Write a project of `opts.incidents` incident files (plus `site.yaml`) into `dir` (created if needed). */
 export async function generateProject(dir: string, opts: GenerateOptions): Promise<GeneratedProject> {
   const rng = new Rng(opts.seed ?? 1);
@@ -766,13 +777,23 @@ export async function generateProject(dir: string, opts: GenerateOptions): Promi
   const files: string[] = [];
   let bytes = 0;
   const years = new Set<string>();
+  // Images in postmortems (issue 17): one in twenty shows a graph kept next to it, one in twenty a diagram of static/.
+  // Chosen from the id, so that the rest of the project is what the same seed always gave.
+  await mkdir(path.join(dir, 'static', 'img'), { recursive: true });
+  await writeFile(path.join(dir, 'static', 'img', 'architecture.svg'), GRAPH_SVG);
   for (const spec of specs) {
-    const { id, text } = incidentFile(rng, spec, now, usedIds, stats);
+    const generated = incidentFile(rng, spec, now, usedIds, stats);
+    const id = generated.id;
+    let text = generated.text;
     const year = id.slice(0, 4);
     if (!years.has(year)) {
       years.add(year);
       await mkdir(path.join(dir, 'incidents', year), { recursive: true });
+      await writeFile(path.join(dir, 'incidents', year, 'error-rate.svg'), GRAPH_SVG);
     }
+    const pick = idHash(id) % 20;
+    if (pick === 0) text += '\n![Error rate during the incident, per minute](error-rate.svg)\n';
+    else if (pick === 1) text += '\n![How requests reach the affected service](/img/architecture.svg)\n';
     const rel = `incidents/${year}/${id}.md`;
     await writeFile(path.join(dir, rel), text);
     files.push(rel);

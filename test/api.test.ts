@@ -312,7 +312,7 @@ describe('our own API', () => {
   it('api/services.json: status, uptime, one bucket per day, monthly', () => {
     const { services, uptime_days, overall } = render(fixtures(), { ...BASE, uptimeDays: 7 }).get('api/services.json');
     assert.equal(uptime_days, 7);
-    assert.deepEqual(overall, { indicator: 'critical', description: 'Major Service Outage' });
+    assert.deepEqual(overall, { status: 'major_outage', indicator: 'critical', description: 'Major Service Outage' });
     const api = services.find((s: any) => s.id === 'api');
     assert.equal(api.status, 'major_outage');
     assert.equal(api.url, 'https://acme.example/status/services/api/');

@@ -134,7 +134,7 @@ describe('status on the page follows the incidents and the clock', () => {
       const r = await run(['build', dir]);
       assert.equal(r.code, 0, r.stderr);
       const index = text(await readFile(path.join(dir, 'dist/index.html'), 'utf8'));
-      assert.match(index, /Major Service Outage/);
+      assert.match(index, /Major Outage Updated/, 'the banner, in the words of the services\' status');
       assert.match(index, /Public API Major outage/);
       assert.match(index, /Website Operational/);
       assert.match(index, /Database Under maintenance/);

@@ -19,10 +19,21 @@ function only(text: string): Diagnostic {
 const where = (d: Diagnostic) => [d.rule, d.line, d.column];
 
 describe('loadConfig: valid', () => {
-  it('applies the defaults (timezone UTC, 90 days, base path /)', () => {
+  it('applies the defaults (timezone UTC, 90 days, base path /, English in UTC on a 24-hour clock)', () => {
     const r = loadConfig(`title: Acme Status\n${SERVICES}`);
     assert.deepEqual(r.diagnostics, []);
-    assert.deepEqual(r.config, { title: 'Acme Status', basePath: '/', timezone: 'UTC', uptimeDays: 90, services: [{ id: 'api', name: 'API' }] });
+    assert.deepEqual(r.config, {
+      title: 'Acme Status',
+      basePath: '/',
+      timezone: 'UTC',
+      uptimeDays: 90,
+      services: [{ id: 'api', name: 'API' }],
+      language: 'en',
+      contentLanguage: 'en',
+      displayTimezone: 'UTC',
+      clock: '24h',
+      strings: {},
+    });
   });
 
   it('keeps every key, and normalizes base_url to end in / with its path as the base path', () => {
@@ -56,6 +67,11 @@ describe('loadConfig: valid', () => {
         { id: 'api', name: 'API', group: 'Core', description: 'The API.', since: '2020-01-01' },
         { id: 'website', name: 'Website' },
       ],
+      language: 'en',
+      contentLanguage: 'en',
+      displayTimezone: 'UTC',
+      clock: '24h',
+      strings: {},
     });
   });
 
@@ -120,7 +136,7 @@ describe('loadConfig: rules', () => {
       ['unknown-key', 1, 1],
     ]);
     assert.equal(r.diagnostics[0]!.message, 'missing required key "title"; expected a string');
-    assert.equal(r.diagnostics[1]!.message, 'unknown key "titel"; expected one of title, base_url, description, timezone, uptime_days, services, notify');
+    assert.equal(r.diagnostics[1]!.message, 'unknown key "titel"; expected one of title, base_url, description, timezone, uptime_days, language, content_language, display_timezone, clock, services, notify');
     assert.equal(r.diagnostics[1]!.hint, 'did you mean "title"?');
     const nested = loadConfig('title: T\nservices:\n  - id: api\n    nmae: API\n');
     assert.deepEqual(nested.diagnostics.map(where), [

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { buildSite, listFiles, REPO, type BuiltSite } from './helpers/browser.js';
 
 const VNU = path.join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
-const SITES = ['example', 'ongoing', 'hostile', 'phases'] as const;
+const SITES = ['example', 'ongoing', 'hostile', 'phases', 'example-de', 'example-fr'] as const;
 /** A developer without Java may skip locally; CI never does (.ci/run installs a JRE). */
 const SKIP = process.env.POSTMORTEM_SKIP_VNU === '1' && process.env.CI !== 'true';
 

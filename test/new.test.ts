@@ -7,12 +7,13 @@ import { parse as parseYaml } from 'yaml';
 import { main, type Io } from '../src/cli/main.js';
 import { yamlScalar } from '../src/scaffold/index.js';
 
-/** 2024-06-15T03:30:00Z: still 14 June in New York, the site's zone. */
+/** 2024-06-15T03:30:00Z: still 14 June in New York, the zone the site reads times in and shows its days in. */
 const EPOCH = String(Date.parse('2024-06-15T03:30:00Z') / 1000);
 
 const SITE = `title: Acme Status
 base_url: https://acme.example/status/
 timezone: America/New_York
+display_timezone: America/New_York
 services:
   - id: api
     name: API

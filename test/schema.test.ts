@@ -79,6 +79,7 @@ describe('the incident schema describes the format', () => {
       'tags',
       'authors',
       'timezone',
+      'language',
       'draft',
     ]);
     assert.deepEqual(schema.required, ['title', 'summary', 'severity', 'started', 'services']);
@@ -168,7 +169,8 @@ describe('the site schema describes site.yaml', () => {
   const props = schema.properties!;
 
   it('lists every key, with title and services required, and refuses unknown keys', () => {
-    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'services', 'notify']);
+    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'language', 'content_language', 'display_timezone', 'clock', 'services', 'notify']);
+    assert.deepEqual(props.clock!.enum, ['24h', '12h']);
     assert.deepEqual(schema.required, ['title', 'services']);
     assert.equal(schema.additionalProperties, false);
     assert.deepEqual(KNOWN_KEYS.site, Object.keys(props));

@@ -30,7 +30,7 @@ describe('component status and overall banner', () => {
     const m = makeModel([makeIncident({ id: 'a', severity: 'major', started: '2024-06-15T10:00:00Z' })], { now: NOW });
     assert.equal(service(m, 'api').status, 'partial_outage');
     assert.equal(service(m, 'website').status, 'operational');
-    assert.deepEqual(m.overall, { indicator: 'major', description: 'Partial System Outage' });
+    assert.deepEqual(m.overall, { status: 'partial_outage', indicator: 'major', description: 'Partial System Outage' });
     assert.deepEqual(m.active.map((i) => i.id), ['a']);
     assert.equal(m.byId.get('a')!.ongoing, true);
     assert.equal(m.byId.get('a')!.status, 'investigating');
@@ -42,7 +42,7 @@ describe('component status and overall banner', () => {
       { now: NOW },
     );
     assert.equal(service(m, 'api').status, 'operational');
-    assert.deepEqual(m.overall, { indicator: 'none', description: 'All Systems Operational' });
+    assert.deepEqual(m.overall, { status: 'operational', indicator: 'none', description: 'All Systems Operational' });
     assert.deepEqual(m.active, []);
     assert.equal(m.byId.get('a')!.status, 'resolved');
   });
@@ -61,7 +61,7 @@ describe('component status and overall banner', () => {
     assert.equal(service(m, 'api').status, 'major_outage');
     assert.equal(service(m, 'website').status, 'operational');
     assert.equal(service(m, 'db').status, 'degraded_performance');
-    assert.deepEqual(m.overall, { indicator: 'critical', description: 'Major Service Outage' });
+    assert.deepEqual(m.overall, { status: 'major_outage', indicator: 'critical', description: 'Major Service Outage' });
   });
 
   it('maps every worst status to Statuspage words', () => {
@@ -73,7 +73,7 @@ describe('component status and overall banner', () => {
     ];
     for (const [impact, indicator, description] of cases) {
       const m = makeModel([makeIncident({ id: 'x', started: '2024-06-15T10:00:00Z', services: [{ id: 'api', impact }] })], { now: NOW });
-      assert.deepEqual(m.overall, { indicator, description }, impact);
+      assert.deepEqual(m.overall, { status: impact, indicator, description }, impact);
     }
   });
 
@@ -120,7 +120,7 @@ describe('component status and overall banner', () => {
     assert.equal(v.ongoing, true);
     assert.equal(v.upcoming, false);
     assert.equal(service(m, 'api').status, 'under_maintenance');
-    assert.deepEqual(m.overall, { indicator: 'maintenance', description: 'Service Under Maintenance' });
+    assert.deepEqual(m.overall, { status: 'under_maintenance', indicator: 'maintenance', description: 'Service Under Maintenance' });
     assert.deepEqual(m.maintenanceActive.map((i) => i.id), ['now']);
     assert.deepEqual(m.active, [], 'maintenance is not an active incident');
   });
@@ -263,9 +263,10 @@ describe('ordering, navigation, lists', () => {
     assert.ok(!service(makeModel(incidents, { now: NOW }), 'api').incidentIds.includes('draft'));
   });
 
-  it('recent: incidents of the last 14 days or still ongoing, no maintenance', () => {
+  it('recent: incidents of the last 14 days no longer ongoing (an ongoing one has its card), no maintenance', () => {
     const m = makeModel(incidents, { now: NOW });
-    assert.deepEqual(m.recent.map((i) => i.id), ['newest', 'a-tie', 'b-tie', 'old-ongoing']);
+    assert.deepEqual(m.recent.map((i) => i.id), ['newest', 'a-tie', 'b-tie']);
+    assert.deepEqual(m.active.map((i) => i.id), ['old-ongoing']);
   });
 
   it('tags sorted, ids newest first', () => {

@@ -299,7 +299,7 @@ describe('schema rules (issues.ts)', () => {
       line: 8,
       column: 1,
       message:
-        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, draft',
+        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, language, draft',
       hint: 'did you mean "resolved"?',
     }, { now: Date.parse('2024-05-02T00:00:00Z') });
     assert.equal(r.diagnostics[0]!.endColumn, 9, 'underlines the key');

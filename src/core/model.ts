@@ -5,6 +5,8 @@
  * All instants are milliseconds since the Unix epoch, in UTC. Dates (no time) are `YYYY-MM-DD` strings.
  */
 
+import type { Messages } from './strings.js';
+
 export const SEVERITIES = ['critical', 'major', 'minor', 'notice', 'maintenance'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -81,6 +83,23 @@ export interface SiteConfig {
   timezone: string;
   uptimeDays: number;
   services: ServiceConfig[];
+  // The reader's locale (issue 17). loadConfig always sets them; code that builds a configuration by hand may leave
+  // them out: `siteLocale` (locale.ts) and `displayZone` give the defaults.
+  /** Language of the pages, feeds and badges: a canonical BCP 47 tag (default `en`). */
+  language?: string;
+  /** Language incidents are written in, unless one says its own (default: `language`). */
+  contentLanguage?: string;
+  /** IANA zone of the times readers see and of the days and months counted (default `UTC`). */
+  displayTimezone?: string;
+  /** Clock of the times readers see (default `24h`). */
+  clock?: '24h' | '12h';
+  /** The project's own strings (`locales/<tag>.*`), by canonical language tag, over the package's. */
+  strings?: Record<string, Messages>;
+}
+
+/** The zone whose days and months the site counts and whose times it shows (default UTC). */
+export function displayZone(config: Pick<SiteConfig, 'displayTimezone'>): string {
+  return config.displayTimezone ?? 'UTC';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,11 +173,29 @@ export interface Incident {
   authors: string[];
   /** The zone local timestamps of this file were read in (the file's `timezone`, else the site's). */
   timezone: string;
+  /** The language the incident is written in, when the file says (a canonical BCP 47 tag); else the site's `content_language`. */
+  language?: string;
+  /** Local images of its Markdown (body, root cause, timeline), in the order they appear. */
+  images?: ImageRef[];
   draft: boolean;
   /** The Markdown body after the frontmatter. */
   body: string;
   /** 1-based line of the file where the body starts (for diagnostics of the body). */
   bodyLine: number;
+}
+
+/** An image of an incident's Markdown that names a file of the project (not an `https:` address). */
+export interface ImageRef {
+  /** The address as written. */
+  url: string;
+  /** Path of the file relative to the project root (forward slashes), or null when the address leaves the project. */
+  file: string | null;
+  /** Where the site publishes it (`img/x.svg`, `incidents/x/diagram.png`), or null with `file`. */
+  sitePath: string | null;
+  /** 1-based line and column of the image in the incident file (and where it ends, when on the same line). */
+  line: number;
+  column: number;
+  endColumn?: number;
 }
 
 /** HTML rendered from an incident's Markdown (body, root cause, timeline texts). */

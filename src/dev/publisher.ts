@@ -178,6 +178,8 @@ export class Publisher {
     if (since.config || since.rescan || state.hasFileErrors || since.files.size > PATCH_MAX_FILES || this.templates.overridesBuiltins) return null;
     const edited = [...since.files].map((f) => state.files.get(f)).filter((r): r is FileResult => r !== undefined);
     if (edited.length !== since.files.size) return null;
+    // Whether an image is there is asked when the project is assembled, which a patch skips.
+    if (edited.some((r) => r.incident?.images?.length)) return null;
     return patchIncidentModel(current.full ?? current.incident, { config, ...state.counts }, edited, state.now, state.drafts);
   }
 

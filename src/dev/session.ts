@@ -95,7 +95,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     const busy = listening.busy.length === 1 ? `port ${listening.busy[0]} is in use` : `ports ${listening.busy[0]}–${listening.busy[listening.busy.length - 1]} are in use`;
     io.out(say`${busy}; serving on ${listening.port}\n`);
   }
-  io.out(say`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, templates/ and static/; press Ctrl-C to stop.\n`);
+  io.out(say`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, locales/, templates/ and static/; press Ctrl-C to stop.\n`);
   if (opts.host === '0.0.0.0' || opts.host === '::') io.out(say`Listening on every network interface (--host ${opts.host}).\n`);
 
   let resolveDone!: (code: number) => void;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { watch, type FSWatcher } from 'chokidar';
 import { realpathSync, type Stats } from 'node:fs';
-import { CONFIG_FILE, INCIDENTS_DIR, realRootOf, refusal, STATIC_DIR, TEMPLATES_DIR } from '../source/index.js';
+import { CONFIG_FILE, INCIDENTS_DIR, LOCALES_DIR, realRootOf, refusal, STATIC_DIR, TEMPLATES_DIR } from '../source/index.js';
 import { escapeControlsKeepLines, say } from '../core/terminal.js';
 
 /** Quiet time after the last file-system event before rebuilding. */
@@ -14,7 +14,7 @@ export const DEBOUNCE_MS = 20;
 /** Longest wait for a burst to end. */
 const MAX_WAIT_MS = 250;
 
-const WATCHED = new Set([INCIDENTS_DIR, CONFIG_FILE, TEMPLATES_DIR, STATIC_DIR]);
+const WATCHED = new Set([INCIDENTS_DIR, CONFIG_FILE, TEMPLATES_DIR, STATIC_DIR, LOCALES_DIR]);
 
 /** What changed, as paths relative to the root with forward slashes. */
 export interface Batch {
@@ -45,7 +45,8 @@ export interface ProjectWatcher {
 function classify(root: string, event: string, abs: string, into: Batch): boolean {
   const rel = path.relative(root, abs).split(path.sep).join('/');
   const top = rel.split('/')[0]!;
-  if (rel === CONFIG_FILE) into.config = true;
+  // The strings files (locales/) are read and validated with site.yaml.
+  if (rel === CONFIG_FILE || top === LOCALES_DIR) into.config = true;
   else if (top === TEMPLATES_DIR) into.templates = true;
   else if (top === STATIC_DIR) into.static = true;
   else if (top === INCIDENTS_DIR) {
@@ -53,7 +54,7 @@ function classify(root: string, event: string, abs: string, into: Batch): boolea
     else if (rel.toLowerCase().endsWith('.md')) {
       into.files.add(rel);
       if (event !== 'change') into.rescan = true;
-    } else return false;
+    } else into.static = true; // an image a postmortem shows, perhaps
   } else return false;
   return true;
 }

@@ -9,11 +9,46 @@ import remarkGfm from 'remark-gfm';
 import remarkRehype from 'remark-rehype';
 import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
-import type { Root as MdastRoot } from 'mdast';
+import type { Root as MdastRoot, Nodes as MdastNodes, Definition, Image, Parents } from 'mdast';
 import type { Root as HastRoot, Element, ElementContent } from 'hast';
 import type { Incident, IncidentHtml } from '../core/model.js';
 import { LIMITS, markdownNesting } from '../parse/index.js';
 import { escapeHtml } from '../core/text.js';
+import { imagePlace, imageUrlFromIncident } from '../core/images.js';
+
+/**
+ * The few words the Markdown pipeline adds to an incident's text, in the incident's language (markdown.* strings of
+ * the catalogue): the footnotes' heading and back links, names of tables and task checkboxes, the note shown for
+ * text nested too deeply.
+ */
+export interface MarkdownWords {
+  footnotes: string;
+  /** With `{reference}` for the footnote's number (`1`, `1-2`). */
+  footnoteBack: string;
+  /** With `{headers}`. */
+  table: string;
+  tablePlain: string;
+  task: string;
+  tooDeep: string;
+}
+
+export const ENGLISH_WORDS: MarkdownWords = {
+  footnotes: 'Footnotes',
+  footnoteBack: 'Back to reference {reference}',
+  table: 'Table: {headers}',
+  tablePlain: 'Table',
+  task: 'Task',
+  tooDeep: 'This text is nested too deeply to be shown.',
+};
+
+/** Where the HTML goes: the incident (its page holds the images' addresses) and the words. */
+export interface RenderContext {
+  words: MarkdownWords;
+  /** The incident whose text it is: its local images are addressed from its page, `incidents/<id>/`. */
+  incident?: { id: string; file: string };
+}
+
+const DEFAULT_CONTEXT: RenderContext = { words: ENGLISH_WORDS };
 
 /**
  * GitHub's sanitization schema: no raw HTML, no script URLs. Ids are prefixed by `scopeFragment` below, once,
@@ -25,6 +60,7 @@ const schema = { ...defaultSchema, clobberPrefix: '' };
 interface FragmentOptions {
   /** Prefix for every id of the fragment and the links to them (unique per fragment on a page); null drops ids and in-page links (a fragment shown twice on one page). */
   idPrefix: string | null;
+  words: MarkdownWords;
 }
 
 /**
@@ -32,7 +68,7 @@ interface FragmentOptions {
  * the tree itself): ids scoped to the fragment, footnote links that work, task checkboxes with a name, wide
  * tables in a keyboard-reachable scroll region, no `<img>` left without a source.
  */
-function scopeFragment(tree: HastRoot, { idPrefix }: FragmentOptions): void {
+function scopeFragment(tree: HastRoot, { idPrefix, words }: FragmentOptions): void {
   const textOf = (node: ElementContent | HastRoot, skipLists: boolean): string =>
     node.type === 'text'
       ? node.value
@@ -75,7 +111,7 @@ function scopeFragment(tree: HastRoot, { idPrefix }: FragmentOptions): void {
       if (node.tagName === 'input' && p.type === 'checkbox') {
         const li = ancestors.findLast((a) => a.tagName === 'li');
         const label = li ? textOf(li, true).replace(/\s+/g, ' ').trim() : '';
-        p.ariaLabel = label || 'Task';
+        p.ariaLabel = label || words.task;
       }
       walk(node);
       // A wide table scrolls inside a labelled region that the keyboard can reach (axe: scrollable-region-focusable).
@@ -83,7 +119,7 @@ function scopeFragment(tree: HastRoot, { idPrefix }: FragmentOptions): void {
         const head = (node.children.find((c) => c.type === 'element' && c.tagName === 'thead') as Element | undefined) ?? node;
         const headers = textOf(head.children.find((c) => c.type === 'element' && c.tagName === 'tr') as Element ?? head, false)
           .split('\n').map((t) => t.trim()).filter(Boolean).join(', ');
-        return [{ type: 'element', tagName: 'div', properties: { className: ['table-wrap'], role: 'region', ariaLabel: headers ? `Table: ${headers}` : 'Table', tabIndex: 0 }, children: [node] }];
+        return [{ type: 'element', tagName: 'div', properties: { className: ['table-wrap'], role: 'region', ariaLabel: headers ? words.table.replace('{headers}', headers) : words.tablePlain, tabIndex: 0 }, children: [node] }];
       }
       return [node];
     });
@@ -92,11 +128,67 @@ function scopeFragment(tree: HastRoot, { idPrefix }: FragmentOptions): void {
   walk(tree);
 }
 
-/** Runs the mdast → hast → sanitized HTML part of the pipeline on an existing tree (no second parse). */
-const toHtml = unified()
-  .use(remarkRehype, { allowDangerousHtml: false, footnoteLabelTagName: 'h2', clobberPrefix: '' })
-  .use(rehypeSanitize, schema)
-  .use(rehypeStringify);
+/** Runs the mdast → hast → sanitized HTML part of the pipeline on an existing tree (no second parse), per language. */
+function makeToHtml(words: MarkdownWords) {
+  return unified()
+    .use(remarkRehype, {
+      allowDangerousHtml: false,
+      footnoteLabelTagName: 'h2',
+      clobberPrefix: '',
+      footnoteLabel: words.footnotes,
+      footnoteBackLabel: (reference: number, again: number) => words.footnoteBack.replace('{reference}', `${reference + 1}${again > 1 ? `-${again}` : ''}`),
+    })
+    .use(rehypeSanitize, schema)
+    .use(rehypeStringify);
+}
+type ToHtml = ReturnType<typeof makeToHtml>;
+const processors = new Map<string, ToHtml>();
+const byWords = new WeakMap<MarkdownWords, ToHtml>();
+function toHtmlFor(words: MarkdownWords): ToHtml {
+  let p = byWords.get(words);
+  if (p) return p;
+  const key = JSON.stringify(words);
+  p = processors.get(key);
+  if (!p) {
+    if (processors.size > 16) processors.clear();
+    processors.set(key, (p = makeToHtml(words)));
+  }
+  byWords.set(words, p);
+  return p;
+}
+
+/**
+ * Local images (a file of the project, see core/images.ts) get the address of their published file from the
+ * incident's page; a reference image (`![alt][ref]`) becomes a plain image first, so that its definition (which a
+ * link may share) is left alone. Other addresses stay as written (the sanitizer decides).
+ */
+function addressImages(tree: MdastRoot, incident: RenderContext['incident']): void {
+  if (!incident) return;
+  const definitions = new Map<string, Definition>();
+  const collect = (n: MdastNodes): void => {
+    if (n.type === 'definition') definitions.set(n.identifier.toLowerCase(), n);
+    if ('children' in n) for (const c of n.children) collect(c as MdastNodes);
+  };
+  collect(tree);
+  const walk = (parent: Parents): void => {
+    parent.children.forEach((node, i) => {
+      let image: Image | null = null;
+      if (node.type === 'image') image = node;
+      else if (node.type === 'imageReference') {
+        const def = definitions.get(node.identifier.toLowerCase());
+        if (def) {
+          image = { type: 'image', url: def.url, title: def.title ?? null, alt: node.alt ?? null, ...(node.position ? { position: node.position } : {}) };
+          (parent.children as MdastNodes[])[i] = image;
+        }
+      }
+      if (image) {
+        const place = imagePlace(incident.file, image.url);
+        if (place.kind === 'file') image.url = imageUrlFromIncident(incident.id, place.sitePath);
+      } else if ('children' in node) walk(node as Parents);
+    });
+  };
+  walk(tree);
+}
 
 const parser = unified().use(remarkParse).use(remarkGfm);
 
@@ -121,20 +213,22 @@ function treeDepth(root: MdastRoot): number {
 }
 
 /** What is shown of Markdown too deeply nested to render: its text, escaped, or a note when there is none. */
-function tooDeep(markdown?: string): string {
-  return markdown === undefined ? '<p>This text is nested too deeply to be shown.</p>' : `<p>${escapeHtml(markdown)}</p>`;
+function tooDeep(words: MarkdownWords, markdown?: string): string {
+  return markdown === undefined ? `<p>${escapeHtml(words.tooDeep)}</p>` : `<p>${escapeHtml(markdown)}</p>`;
 }
 
 /** Render a parsed Markdown tree (a frontmatter node in it is ignored). */
-export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS, source?: string): string {
+export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS, source?: string, ctx: RenderContext = DEFAULT_CONTEXT): string {
   const body: MdastRoot = { type: 'root', children: tree.children.filter((n) => n.type !== 'yaml') };
-  if (treeDepth(body) > MAX_TREE_DEPTH) return tooDeep(source);
+  if (treeDepth(body) > MAX_TREE_DEPTH) return tooDeep(ctx.words, source);
+  const toHtml = toHtmlFor(ctx.words);
   try {
+    addressImages(body, ctx.incident);
     const hast = toHtml.runSync(body) as HastRoot;
-    scopeFragment(hast, { idPrefix });
+    scopeFragment(hast, { idPrefix, words: ctx.words });
     return toHtml.stringify(hast).trim();
   } catch (e) {
-    if (e instanceof RangeError) return tooDeep(source); // the stack, after all
+    if (e instanceof RangeError) return tooDeep(ctx.words, source); // the stack, after all
     throw e;
   }
 }
@@ -151,9 +245,9 @@ function parseString(markdown: string): MdastRoot | null {
 }
 
 /** Render block Markdown (a body, a root cause). */
-export function renderMarkdown(markdown: string, idPrefix: string | null = BODY_IDS): string {
+export function renderMarkdown(markdown: string, idPrefix: string | null = BODY_IDS, ctx: RenderContext = DEFAULT_CONTEXT): string {
   const tree = parseString(markdown);
-  return tree ? renderTree(tree, idPrefix, markdown) : tooDeep(markdown);
+  return tree ? renderTree(tree, idPrefix, markdown, ctx) : tooDeep(ctx.words, markdown);
 }
 
 /**
@@ -167,23 +261,25 @@ export function isPlainInline(markdown: string): boolean {
   return PLAIN_INLINE.test(markdown) && !/^\p{N}+[.)]|www\.|:\/\/|[ ]$/iu.test(markdown);
 }
 
-/** Render inline Markdown (a timeline entry, shown twice on its page: no ids): a lone paragraph is unwrapped. */
-export function renderInline(markdown: string): string {
-  return isPlainInline(markdown) ? markdown : renderInlineParsed(markdown);
+/** Render inline Markdown (a timeline entry, which may be shown on other pages too: no ids): a lone paragraph is unwrapped. */
+export function renderInline(markdown: string, ctx: RenderContext = DEFAULT_CONTEXT): string {
+  return isPlainInline(markdown) ? markdown : renderInlineParsed(markdown, ctx);
 }
 
 /** `renderInline` through the parser, always. */
-export function renderInlineParsed(markdown: string): string {
+export function renderInlineParsed(markdown: string, ctx: RenderContext = DEFAULT_CONTEXT): string {
   const tree = parseString(markdown);
-  if (!tree || treeDepth(tree) > MAX_TREE_DEPTH) return tooDeep(markdown);
+  if (!tree || treeDepth(tree) > MAX_TREE_DEPTH) return tooDeep(ctx.words, markdown);
+  const toHtml = toHtmlFor(ctx.words);
   let hast: HastRoot;
   try {
+    addressImages(tree, ctx.incident);
     hast = toHtml.runSync(tree) as HastRoot;
   } catch (e) {
-    if (e instanceof RangeError) return tooDeep(markdown);
+    if (e instanceof RangeError) return tooDeep(ctx.words, markdown);
     throw e;
   }
-  scopeFragment(hast, { idPrefix: null });
+  scopeFragment(hast, { idPrefix: null, words: ctx.words });
   const only = hast.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
   if (only.length === 1 && only[0]!.type === 'element' && (only[0] as Element).tagName === 'p') {
     hast.children = (only[0] as Element).children as ElementContent[];
@@ -191,11 +287,15 @@ export function renderInlineParsed(markdown: string): string {
   return toHtml.stringify(hast).trim();
 }
 
-/** Every piece of HTML an incident needs, from its body tree (when already parsed) and its Markdown strings. */
-export function renderIncidentHtml(incident: Incident, bodyTree?: MdastRoot): IncidentHtml {
+/**
+ * Every piece of HTML an incident needs, from its body tree (when already parsed) and its Markdown strings, for its
+ * own page (`incidents/<id>/`: the addresses of its images start there), with the words of its language.
+ */
+export function renderIncidentHtml(incident: Incident, bodyTree?: MdastRoot, words: MarkdownWords = ENGLISH_WORDS): IncidentHtml {
+  const ctx: RenderContext = { words, incident: { id: incident.id, file: incident.file } };
   return {
-    bodyHtml: bodyTree ? renderTree(bodyTree) : renderMarkdown(incident.body),
-    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause, `${BODY_IDS}root-cause-`) : '',
-    timelineHtml: incident.timeline.map((e) => renderInline(e.text)),
+    bodyHtml: bodyTree ? renderTree(bodyTree, BODY_IDS, undefined, ctx) : renderMarkdown(incident.body, BODY_IDS, ctx),
+    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause, `${BODY_IDS}root-cause-`, ctx) : '',
+    timelineHtml: incident.timeline.map((e) => renderInline(e.text, ctx)),
   };
 }

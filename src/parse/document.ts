@@ -4,7 +4,8 @@
  *
  * Where the frontmatter ends is found by a line scan (frontmatter.ts) that follows remark-frontmatter's rules
  * exactly; test/property.test.ts checks on random inputs that the two agree. The body is parsed with remark-parse
- * + remark-gfm only when it is rendered (markdown/); `check` never parses it (the nesting guard is a line scan).
+ * + remark-gfm only when it is rendered (markdown/), and when it holds an image (`![`, images.ts); `check` parses no
+ * other body (the nesting guard is a line scan).
  */
 import type { Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';

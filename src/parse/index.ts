@@ -9,3 +9,4 @@ export { LIMITS, markdownNesting, yamlNesting } from './nesting.js';
 export { formatSize, markdownWeight, OUTPUT_LIMITS, type MarkdownWeight } from './limits.js';
 export { nodeAt, spanOf } from './yaml.js';
 export { emptyValueHint, lineTextAt } from './yaml-hints.js';
+export { findImages, type FoundImage } from './images.js';

@@ -2,9 +2,11 @@
  * Processing one incident file: parse, validate and (for builds) render its Markdown, into plain data that can
  * cross a worker thread's boundary and be cached: the incident, its HTML and its diagnostics.
  */
-import type { IncidentHtml, Incident, SiteConfig } from '../core/model.js';
+import type { ImageRef, IncidentHtml, Incident, SiteConfig } from '../core/model.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { contentHash } from '../core/hash.js';
+import { contentLanguageOf, localeFor } from '../core/locale.js';
+import type { MarkdownWords } from '../markdown/index.js';
 import { readSource } from '../source/index.js';
 import { parseIncidentText } from '../parse/index.js';
 import { openWindow, validateDocument } from '../validate/index.js';
@@ -24,6 +26,8 @@ export interface FileResult {
   hash?: string;
   /** Estimated bytes of the incident's content on a page (see validate/limits.ts), for the limits across files. */
   weight?: number;
+  /** The images of its Markdown that name a file of the project (also when it has errors), whose files project/ checks. */
+  images?: ImageRef[];
 }
 
 export interface FileContext {
@@ -37,11 +41,36 @@ export interface FileContext {
 }
 
 /**
- * The key of a file's rendered HTML: its text, and the site's zone, because the order of the timeline
- * (and so its HTML) depends on the zone local times are read in.
+ * The key of a file's rendered HTML: its text; the site's zone, because the order of the timeline (and so its
+ * HTML) depends on the zone local times are read in; the words the HTML adds in the incident's language.
  */
 export function htmlCacheKey(config: SiteConfig | null, text: string): string {
-  return contentHash(`${config?.timezone ?? ''}\0${text}`);
+  const words = config ? JSON.stringify([config.contentLanguage ?? config.language ?? '', config.strings ?? {}]) : '';
+  return contentHash(`${config?.timezone ?? ''}\0${words}\0${text}`);
+}
+
+const wordsCache = new WeakMap<SiteConfig, Map<string, MarkdownWords>>();
+
+/** The words the Markdown pipeline adds to an incident's text, in its language (markdown.* of the catalogues), once per language. */
+export function markdownWords(config: SiteConfig, incident: Incident): MarkdownWords {
+  const language = contentLanguageOf(config, incident);
+  let perLanguage = wordsCache.get(config);
+  if (!perLanguage) wordsCache.set(config, (perLanguage = new Map()));
+  let words = perLanguage.get(language);
+  if (!words) perLanguage.set(language, (words = wordsOf(config, language)));
+  return words;
+}
+
+function wordsOf(config: SiteConfig, language: string): MarkdownWords {
+  const locale = localeFor({ language, timeZone: 'UTC', clock: '24h', ...(config.strings ? { strings: config.strings } : {}) });
+  return {
+    footnotes: locale.t('markdown.footnotes'),
+    footnoteBack: locale.t('markdown.footnote_back', { reference: '{reference}' }),
+    table: locale.t('markdown.table', { headers: '{headers}' }),
+    tablePlain: locale.t('markdown.table_plain'),
+    task: locale.t('markdown.task'),
+    tooDeep: locale.t('markdown.too_deep'),
+  };
 }
 
 /** Parse, validate and (optionally) render one incident file. Pure but for the optional cache. */
@@ -65,11 +94,12 @@ export function processSource(file: string, text: string, ctx: FileContext): Fil
   const result = validateDocument(doc, { config: ctx.config, now: ctx.now, drafts: ctx.drafts, nowWindow: window });
   const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
   if (result.weight !== undefined) out.weight = result.weight;
+  if (result.images.length) out.images = result.images;
   if (window.from !== -Infinity) out.nowFrom = window.from;
   if (window.until !== Infinity) out.nowUntil = window.until;
   if (result.incident && ctx.html) {
     if (!cached && !renderIncidentHtml) throw new Error('processSource: call loadMarkdown() before asking for HTML');
-    out.html = cached ?? renderIncidentHtml!(result.incident);
+    out.html = cached ?? renderIncidentHtml!(result.incident, undefined, markdownWords(ctx.config, result.incident));
     if (hash !== undefined && !cached) ctx.htmlCache!.set(hash, out.html);
   }
   return out;

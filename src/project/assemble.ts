@@ -1,10 +1,14 @@
-/** Putting per-file results together: the rules across files, sorted diagnostics, the incidents and their HTML. */
+/**
+ * Putting per-file results together: the rules across files, whether the postmortems' images are there, sorted
+ * diagnostics, the incidents and their HTML.
+ */
 import type { Incident, IncidentHtml, SiteConfig } from '../core/model.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
 import { compareStrings } from '../core/compare.js';
 import { CONFIG_FILE, type StaticFiles } from '../source/index.js';
 import { checkAcrossFiles, checkGroupWeight } from '../validate/index.js';
 import type { FileResult } from '../process/index.js';
+import { checkImages, readSourceSync } from '../source/index.js';
 
 /** A project as `check`, `build` and `dev` see it. */
 export interface ProjectResult {
@@ -23,6 +27,8 @@ export interface ProjectResult {
   sourceHashes: Map<string, string>;
   /** The files of `static/` that can be published, as site paths (see `listStaticFiles`). */
   staticFiles: readonly string[];
+  /** Images of the postmortems to publish from incidents/: site path → project path (checked to be there). */
+  media: Map<string, string>;
 }
 
 /** Put per-file results together: cross-file rules, sorted diagnostics, the incidents and their HTML. */
@@ -33,6 +39,7 @@ export function assemble(
   walkDiagnostics: readonly Diagnostic[],
   results: readonly FileResult[],
   statics: StaticFiles = { files: [], diagnostics: [] },
+  project: { root: string; sources: readonly { file: string; text: string }[] } | null = null,
 ): ProjectResult {
   const sorted = [...results].sort((a, b) => compareStrings(a.file, b.file));
   const sources = new Map<string, string>([[CONFIG_FILE, configText]]);
@@ -50,6 +57,15 @@ export function assemble(
       if (r.hash !== undefined) sourceHashes.set(r.incident.id, r.hash);
     }
   }
-  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html, sourceHashes, staticFiles: statics.files };
+  for (const f of project?.sources ?? []) sources.set(f.file, f.text);
+  // Whether each image is there is asked at every assembly: the picture may come or go while its incident stays.
+  const images = project ? checkImages(project.root, sorted.map((r) => ({ file: r.file, images: r.images ?? r.incident?.images, publish: r.incident !== null }))) : { diagnostics: [], media: new Map<string, string>() };
+  diagnostics.push(...images.diagnostics);
+  for (const d of images.diagnostics) {
+    if (sources.has(d.file) || !project) continue;
+    const source = readSourceSync(project.root, d.file); // for the code frame
+    if ('text' in source) sources.set(d.file, source.text);
+  }
+  return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html, sourceHashes, staticFiles: statics.files, media: images.media };
 }
 

@@ -20,6 +20,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncidentHtml } from '../core/model.js';
 import path from 'node:path';
 import { COMPILED_ROOT, packageVersion } from '../core/paths.js';
+import { BUILTIN_LOCALES_DIR } from '../core/strings.js';
 import { deserialize, serialize } from 'node:v8';
 import { contentHash } from '../core/hash.js';
 import type { FileResult } from '../process/index.js';
@@ -87,12 +88,20 @@ interface ShardFile {
 }
 
 let toolHash: string | undefined;
-/** The tool's identity: its version and a hash of its compiled code (any change to the tool misses). */
+/**
+ * The tool's identity: its version, a hash of its compiled code and of its string catalogues (`locales/*.json`),
+ * and the versions of the ICU, CLDR and time-zone data `Intl` formats with (a Node upgrade that changes how a
+ * date is written, or a zone's rules, misses). Any change to the tool misses.
+ */
 export function toolIdentity(): string {
   if (toolHash === undefined) {
     const here = COMPILED_ROOT;
     const h = createHash('sha256');
     h.update(`version ${packageVersion()}\0`);
+    h.update(`intl ${intlVersions()}\0`);
+    for (const name of readdirSync(BUILTIN_LOCALES_DIR).sort()) {
+      if (name.endsWith('.json')) h.update(`locales/${name}\0`).update(readFileSync(path.join(BUILTIN_LOCALES_DIR, name))).update('\0');
+    }
     const walk = (dir: string) => {
       for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
         const p = path.join(dir, e.name);
@@ -104,6 +113,11 @@ export function toolIdentity(): string {
     toolHash = h.digest('base64url');
   }
   return toolHash;
+}
+
+/** `icu 78.2 cldr 48.0 tz 2025c`: the data behind every date, number and zone `Intl` writes. */
+export function intlVersions(versions: Readonly<Record<string, string | undefined>> = process.versions as Readonly<Record<string, string | undefined>>): string {
+  return `icu ${versions.icu ?? '-'} cldr ${versions.cldr ?? '-'} tz ${versions.tz ?? '-'} unicode ${versions.unicode ?? '-'}`;
 }
 
 export interface CacheKeyParts {

@@ -23,8 +23,8 @@ import { Rule } from '../core/rules.js';
 import { ProjectError } from '../core/errors.js';
 import { contentHash } from '../core/hash.js';
 import { compareStrings } from '../core/compare.js';
-import { CONFIG_FILE, decode, findIncidentFiles, INCIDENTS_DIR, listStaticFiles, MAX_FILE_BYTES, readConfigText, readSource, readSourceSync, resolveInputSync, type SourceFile, type StaticFiles } from '../source/index.js';
-import { checkAcrossFiles, inWindow, loadConfig } from '../validate/index.js';
+import { CONFIG_FILE, decode, findIncidentFiles, INCIDENTS_DIR, listStaticFiles, MAX_FILE_BYTES, readConfigText, readLocaleFiles, readSource, readSourceSync, resolveInputSync, type SourceFile, type StaticFiles } from '../source/index.js';
+import { checkAcrossFiles, configTextWithoutNotify, inWindow, loadConfig } from '../validate/index.js';
 import { FileProcessor, htmlCacheKey, loadMarkdown, processSource, type FileContext, type FileJob, type FileResult } from '../process/index.js';
 import { assemble, type ProjectResult } from './assemble.js';
 import { BuildCache, cacheFolder, cacheKey, CACHE_DIR, type Blob, type FileStamp } from './cache.js';
@@ -99,6 +99,8 @@ export class ProjectState {
   readonly mode: ProjectMode;
   readonly drafts: boolean;
   configText = '';
+  /** The project's strings files (`locales/`), read with site.yaml and validated with it. */
+  localeFiles: { file: string; text: string }[] = [];
   config: SiteConfig | null = null;
   configDiagnostics: Diagnostic[] = [];
   walkDiagnostics: Diagnostic[] = [];
@@ -166,7 +168,7 @@ export class ProjectState {
    * are replaced, never changed in place).
    */
   snapshot(): () => ProjectResult {
-    const args = [this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()], this.statics] as const;
+    const args = [this.config, this.configText, this.configDiagnostics, this.walkDiagnostics, [...this.files.values()], this.statics, { root: this.root, sources: this.localeFiles }] as const;
     let result: ProjectResult | null = null;
     return () => (result ??= assemble(...args));
   }
@@ -182,6 +184,7 @@ export class ProjectState {
     this.now = this.clock();
     this.configText = await readConfigText(this.root);
     if (this.mode !== 'check') await loadMarkdown();
+    this.readLocales();
     this.parseConfig();
     const { files, diagnostics } = await findIncidentFiles(this.root);
     this.walkDiagnostics = diagnostics;
@@ -193,10 +196,26 @@ export class ProjectState {
     await this.textsForFrames(files);
   }
 
+  private localeDiagnostics: Diagnostic[] = [];
+
+  private readLocales(): void {
+    const { files, diagnostics } = readLocaleFiles(this.root);
+    this.localeFiles = files;
+    this.localeDiagnostics = diagnostics;
+  }
+
   private parseConfig(): void {
-    const { config, diagnostics } = loadConfig(this.configText);
+    const { config, diagnostics } = loadConfig(this.configText, CONFIG_FILE, this.localeFiles);
     this.config = config && this.opts.baseUrl ? withBaseUrl(config, this.opts.baseUrl) : config;
-    this.configDiagnostics = diagnostics;
+    this.configDiagnostics = [...this.localeDiagnostics, ...diagnostics];
+  }
+
+  /**
+   * What per-file results are made from besides their text: site.yaml but its `notify:` targets (not part of the
+   * site), and the strings files (the HTML's few words).
+   */
+  private get configKeyText(): string {
+    return [configTextWithoutNotify(this.configText), ...this.localeFiles.map((f) => `\0${f.file}\0${f.text}`)].join('');
   }
 
   /**
@@ -224,7 +243,7 @@ export class ProjectState {
    */
   private async throughCache(files: readonly string[], dir: string): Promise<FileResult[]> {
     const ctx = this.context();
-    const cache = await BuildCache.open(dir, cacheKey({ configText: this.configText, drafts: this.drafts, ...(this.opts.cacheTool ? { tool: this.opts.cacheTool } : {}) }));
+    const cache = await BuildCache.open(dir, cacheKey({ configText: this.configKeyText, drafts: this.drafts, ...(this.opts.cacheTool ? { tool: this.opts.cacheTool } : {}) }));
     const results: FileResult[] = new Array(files.length);
     const misses: { i: number; hash: string; stamp: FileStamp | undefined; text: string }[] = [];
     const recompute = (file: string, hash: string) => () => this.recomputeBlob(file, hash, ctx);
@@ -391,6 +410,7 @@ export class ProjectState {
   private async reloadConfig(): Promise<void> {
     try {
       this.configText = await readConfigText(this.root);
+      this.readLocales();
       this.parseConfig();
     } catch (e) {
       if (!(e instanceof ProjectError)) throw e;

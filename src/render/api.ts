@@ -14,6 +14,7 @@ import type { ComponentStatus, Severity, TimelineEntry } from '../core/model.js'
 import type { IncidentView, ServiceView, SiteModel } from '../site/index.js';
 import type { PendingFile } from './types.js';
 import { isoUtc } from '../core/format.js';
+import { displayZone } from '../core/model.js';
 import { slugify, toJson } from '../core/text.js';
 import { dateToMs, incidentUpdatedAt } from '../site/index.js';
 import { affectedComponents, linkRecords, phaseFields, timelineImpact } from './api-phases.js';
@@ -58,7 +59,8 @@ function pageObject(model: SiteModel) {
     id: slugify(config.title, { fallback: 'page' }),
     name: config.title,
     url: config.baseUrl ?? config.basePath,
-    time_zone: config.timezone,
+    // Statuspage's page zone is the one its times are shown in.
+    time_zone: displayZone(config),
     updated_at: isoUtc(model.now),
   };
 }
@@ -440,6 +442,8 @@ function servicesFile(model: SiteModel): PendingFile {
       toJson({
         generated_at: isoUtc(model.now),
         uptime_days: model.config.uptimeDays,
+        // The zone whose days the buckets (`date`) and months are: the same days as the pages' bars.
+        timezone: displayZone(model.config),
         overall: model.overall,
         services: model.services.map((s) => serviceRecord(model, s)),
       }),

@@ -9,7 +9,7 @@
 import type { ComponentStatus } from '../core/model.js';
 import type { Indicator, SiteModel } from '../site/index.js';
 import type { PendingFile } from './types.js';
-import { label as statusLabel } from './labels.js';
+import { siteLocale } from '../core/locale.js';
 import { xmlText } from '../core/text.js';
 
 /** Badge colour per component status (white text on each has a contrast of at least 4.5:1). */
@@ -115,13 +115,15 @@ export function pageBadgePath(model: SiteModel): string {
   return model.services.some((s) => s.id === 'status') ? 'badges/_status.svg' : 'badges/status.svg';
 }
 
-/** `badges/<service>.svg` (service name | status) and the page badge (site title | overall description), not rendered yet. */
+/** `badges/<service>.svg` (service name | status) and the page badge (site title | overall status), in the site's language, not rendered yet. */
 export function badgeFiles(model: SiteModel): PendingFile[] {
+  const locale = siteLocale(model.config);
   const files: PendingFile[] = model.services.map((s) => ({
     path: `badges/${s.id}.svg`,
-    render: () => renderBadge(s.name, statusLabel(s.status).toLowerCase(), STATUS_COLOR[s.status]),
+    render: () => renderBadge(s.name, locale.t(`impact.${s.status}`), STATUS_COLOR[s.status]),
   }));
   const { overall } = model;
-  files.push({ path: pageBadgePath(model), render: () => renderBadge(model.config.title, overall.description.toLowerCase(), INDICATOR_COLOR[overall.indicator]) });
+  // The page's badge says what the banner says (site/overall.ts), in the words of running text.
+  files.push({ path: pageBadgePath(model), render: () => renderBadge(model.config.title, locale.t(`badge.${overall.status}`), INDICATOR_COLOR[overall.indicator]) });
   return files;
 }

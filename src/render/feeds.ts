@@ -4,15 +4,18 @@
  * Pure and deterministic: only the model and its `now` go in.
  *
  * Links are absolute under `base_url`; without one they are relative to the file that holds them
- * (so a feed still works wherever the site is served), and ids become `urn:` URIs.
+ * (so a feed still works wherever the site is served), and ids become `urn:` URIs. So are the addresses of images
+ * and links inside the entries' HTML (written for the incident's page; see `rebaseHtml`). The words are those of the
+ * site's language; times are shown in its display zone (the feeds' own timestamps stay UTC).
  */
 
 import type { IncidentView, SiteModel } from '../site/index.js';
 import type { PendingFile } from './types.js';
 import type { SiteConfig } from '../core/model.js';
 import { escapeHtml, slugify, toJson, xmlText } from '../core/text.js';
-import { formatDuration, humanUtc, isoUtc } from '../core/format.js';
-import { label } from './labels.js';
+import { isoUtc } from '../core/format.js';
+import { siteLocale, type Locale } from '../core/locale.js';
+import { rebaseHtml } from '../core/images.js';
 import { incidentUpdatedAt } from '../site/index.js';
 import { siteUrl } from '../core/url.js';
 
@@ -41,27 +44,43 @@ export function entryId(config: SiteConfig, incident: IncidentView): string {
 // ---------------------------------------------------------------------------------------------
 // Entry content (HTML, then escaped once more as Atom `type="html"` content)
 
-function serviceNames(model: SiteModel, incident: IncidentView): string[] {
+function serviceNames(model: SiteModel, locale: Locale, incident: IncidentView): string[] {
   const names = new Map(model.config.services.map((s) => [s.id, s.name] as const));
   return incident.services.map((s) => {
     const name = names.get(s.id) ?? s.id;
-    return s.impact ? `${name} (${label(s.impact).toLowerCase()})` : name;
+    return s.impact ? locale.t('card.service_impact', { service: name, impact: locale.t(`impact.${s.impact}`) }) : name;
   });
 }
 
-/** HTML fragment describing an incident, for feed readers. Every text is escaped; the body HTML is already sanitized. */
-export function entryHtml(model: SiteModel, incident: IncidentView): string {
+function label(locale: Locale, value: string): string {
+  return locale.has(`label.${value}`) ? locale.t(`label.${value}`) : value.replace(/_/g, ' ');
+}
+
+/**
+ * HTML fragment describing an incident, for feed readers. Every text is escaped; the body HTML is already sanitized.
+ * Its relative addresses (written for the incident's page) are made absolute under `base_url`, else relative to a
+ * feed `depth` folders below the root (`null`: left relative to the incident's page, for Atom's `xml:base`).
+ */
+export function entryHtml(model: SiteModel, incident: IncidentView, depth: number | null = null): string {
+  const locale = siteLocale(model.config);
   const facts: string[] = [
-    `Severity: ${incident.severity}`,
-    `Status: ${label(incident.status)}`,
-    `${incident.isMaintenance ? 'Scheduled for' : 'Started'}: ${humanUtc(incident.started)}`,
+    locale.t('feed.severity', { severity: locale.has(`severity.${incident.severity}`) ? locale.t(`severity.${incident.severity}`) : incident.severity }),
+    locale.t('feed.status', { status: label(locale, incident.status) }),
+    locale.t(incident.isMaintenance ? 'feed.scheduled' : 'feed.started', { time: locale.dateTime(incident.started) }),
   ];
-  if (incident.resolved !== undefined) facts.push(`${incident.isMaintenance ? 'Until' : 'Resolved'}: ${humanUtc(incident.resolved)}`);
-  if (incident.durationMs !== null && !incident.upcoming) facts.push(`Duration: ${formatDuration(incident.durationMs)}`);
-  facts.push(`Services: ${serviceNames(model, incident).join(', ')}`);
+  if (incident.resolved !== undefined) facts.push(locale.t(incident.isMaintenance ? 'feed.until' : 'feed.resolved', { time: locale.dateTime(incident.resolved) }));
+  if (incident.durationMs !== null && !incident.upcoming) facts.push(locale.t('feed.duration', { duration: locale.duration(incident.durationMs) }));
+  facts.push(locale.t('feed.services', { services: locale.list(serviceNames(model, locale, incident), 'unit') }));
   const list = facts.map((f) => `<li>${escapeHtml(f)}</li>`).join('');
-  const rootCause = incident.rootCauseHtml ? `<h2>Root cause</h2>${incident.rootCauseHtml}` : '';
-  return `<p>${escapeHtml(incident.summary)}</p><ul>${list}</ul>${rootCause}${incident.bodyHtml}`;
+  const lang = incident.lang !== locale.language ? ` lang="${escapeHtml(incident.lang)}"` : '';
+  const inLang = (markup: string) => (lang && markup ? `<div${lang}>${markup}</div>` : markup);
+  const rootCause = incident.rootCauseHtml ? `<h2>${escapeHtml(locale.t('feed.root_cause'))}</h2>${inLang(incident.rootCauseHtml)}` : '';
+  const body = inLang(incident.bodyHtml);
+  const html = `<p${lang}>${escapeHtml(incident.summary)}</p><ul>${list}</ul>${rootCause}${body}`;
+  const { baseUrl } = model.config;
+  if (baseUrl) return rebaseHtml(html, incident.path, (sitePath, suffix) => baseUrl + encodeURI(sitePath) + suffix);
+  if (depth === null) return html;
+  return rebaseHtml(html, incident.path, (sitePath, suffix) => ('../'.repeat(depth) + sitePath || './') + suffix);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,10 +99,10 @@ function atomEntry(model: SiteModel, incident: IncidentView, depth: number): str
     `    <published>${isoUtc(incident.started)}</published>`,
     `    <updated>${isoUtc(incidentUpdatedAt(incident, now))}</updated>`,
     ...incident.authors.map((a) => `    <author><name>${xmlText(a)}</name></author>`),
-    `    <category term="${xmlText(incident.severity)}" label="${xmlText(`Severity: ${incident.severity}`)}"/>`,
+    `    <category term="${xmlText(incident.severity)}" label="${xmlText(siteLocale(config).t('feed.severity', { severity: incident.severity }))}"/>`,
     ...incident.tags.map((t) => `    <category term="${xmlText(t)}"/>`),
     `    <summary type="text">${xmlText(incident.summary)}</summary>`,
-    `    <content type="html" xml:base="${xmlText(href)}">${xmlText(entryHtml(model, incident))}</content>`,
+    `    <content type="html" xml:base="${xmlText(href)}"${incident.lang !== siteLocale(config).language ? ` xml:lang="${xmlText(incident.lang)}"` : ''}>${xmlText(entryHtml(model, incident))}</content>`,
     '  </entry>',
   ];
   return lines.join('\n');
@@ -101,7 +120,7 @@ export function renderAtom(
   const updated = entries.reduce((max, i) => Math.max(max, incidentUpdatedAt(i, now)), -Infinity);
   const selfHref = config.baseUrl ? config.baseUrl + opts.path : opts.path.slice(opts.path.lastIndexOf('/') + 1);
   const head = [
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${xmlText(siteLocale(config).language)}">`,
     `  <id>${xmlText(opts.id)}</id>`,
     `  <title type="text">${xmlText(opts.title)}</title>`,
     ...(opts.subtitle ? [`  <subtitle type="text">${xmlText(opts.subtitle)}</subtitle>`] : []),
@@ -125,7 +144,8 @@ export function renderJsonFeed(model: SiteModel): string {
     url: feedHref(config, incident.path, 0),
     title: incident.title,
     summary: incident.summary,
-    content_html: entryHtml(model, incident),
+    content_html: entryHtml(model, incident, 0),
+    ...(incident.lang !== siteLocale(config).language ? { language: incident.lang } : {}),
     date_published: isoUtc(incident.started),
     date_modified: isoUtc(incidentUpdatedAt(incident, now)),
     ...(incident.authors.length ? { authors: incident.authors.map((name) => ({ name })) } : {}),
@@ -136,6 +156,7 @@ export function renderJsonFeed(model: SiteModel): string {
     title: config.title,
     ...(config.baseUrl ? { home_page_url: config.baseUrl, feed_url: `${config.baseUrl}feed.json` } : {}),
     ...(config.description ? { description: config.description } : {}),
+    language: siteLocale(config).language,
     authors: [{ name: config.title }],
     items,
   };
@@ -190,7 +211,8 @@ export function foldLine(line: string): string {
 function maintenanceEvent(model: SiteModel, m: IncidentView): string[] {
   const { config, now } = model;
   const url = config.baseUrl ? config.baseUrl + m.path : null;
-  const description = [m.summary, '', `Status: ${label(m.status)}`, `Services: ${serviceNames(model, m).join(', ')}`];
+  const locale = siteLocale(config);
+  const description = [m.summary, '', locale.t('feed.status', { status: label(locale, m.status) }), locale.t('feed.services', { services: locale.list(serviceNames(model, locale, m), 'unit') })];
   if (url) description.push(url);
   return [
     'BEGIN:VEVENT',
@@ -219,7 +241,7 @@ export function renderIcs(model: SiteModel): string {
     'PRODID:-//postmortem//Status Page Maintenance//EN',
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
-    `X-WR-CALNAME:${icsText(`${model.config.title}: maintenance`)}`,
+    `X-WR-CALNAME:${icsText(siteLocale(model.config).t('feed.calendar', { site: model.config.title }))}`,
     ...maintenance.flatMap((m) => maintenanceEvent(model, m)),
     'END:VCALENDAR',
   ];
@@ -281,7 +303,7 @@ export function feedFiles(model: SiteModel, pagePaths: () => string[]): PendingF
     const path = `services/${service.id}/feed.xml`;
     const id = config.baseUrl ? `${config.baseUrl}services/${service.id}/` : `urn:postmortem:${slugify(config.title, { fallback: 'site' })}:service:${service.id}`;
     const incidents = () => service.incidentIds.map((i) => model.byId.get(i)).filter((i): i is IncidentView => i !== undefined);
-    const opts = { path, title: `${service.name} · ${config.title}`, id, alternatePath: `services/${service.id}/`, subtitle: service.description };
+    const opts = { path, title: siteLocale(config).t('feed.service_title', { service: service.name, site: config.title }), id, alternatePath: `services/${service.id}/`, subtitle: service.description };
     files.push({ path, render: () => renderAtom(model, incidents(), opts) });
   }
   files.push({ path: 'maintenance.ics', render: () => renderIcs(model) });

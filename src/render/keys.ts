@@ -20,7 +20,7 @@ export function dataKeyReplacer(model: SiteModel) {
 }
 
 
-/** The keys of a renderer's pages, per model: what every page shares (templates, configuration), and each page's own. */
+/** The keys of a renderer's pages, per model: what every page shares (templates, configuration, the overall status), and each page's own. */
 export class PageKeys {
   private readonly shared = new WeakMap<SiteModel, string>();
 
@@ -35,7 +35,9 @@ export class PageKeys {
   site(model: SiteModel): string {
     let k = this.shared.get(model);
     if (k === undefined) {
-      const h = createHash('sha256').update(`${this.templatesKey}\0${JSON.stringify(model.config)}\0tags:${model.tags.size > 0}\0`);
+      // The configuration holds the reader's locale (language, display zone, clock, the project's strings); the
+      // header's dot on every page shows the page's overall status.
+      const h = createHash('sha256').update(`${this.templatesKey}\0${JSON.stringify(model.config)}\0tags:${model.tags.size > 0}\0overall:${model.overall.status}\0`);
       if (this.userTemplates) {
         h.update(`now:${model.now}\0`);
         for (const inc of model.incidents) h.update(`${inc.id}:${inc.fingerprint ?? 'none'}\0`);

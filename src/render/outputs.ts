@@ -13,6 +13,7 @@ import { badgeFiles } from './badges.js';
 import { notifyFiles } from './notify-snapshot.js';
 import { embedFiles } from './embed.js';
 import { insightsApiFiles } from './insights-api.js';
+import { readImage } from '../source/index.js';
 
 /** A group of output files made from the model (pages and assets come from the renderer). */
 export interface OutputGroup {
@@ -28,6 +29,8 @@ export const OUTPUT_GROUPS: readonly OutputGroup[] = [
   { name: 'notify', files: (model) => notifyFiles(model) },
   { name: 'embed', files: (model, renderer) => embedFiles(model, renderer) },
   { name: 'insights-api', files: (model) => insightsApiFiles(model) },
+  // The postmortems' images kept next to their incident files (those in static/ are copied with static/).
+  { name: 'media', files: (model, renderer) => [...model.media].map(([path, file]) => ({ path, render: () => readImage(renderer.root, file) })) },
 ];
 
 /** The files of one site model. */

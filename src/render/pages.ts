@@ -3,15 +3,20 @@
  * receives (computed when the page is rendered). No page grows with the whole history: long lists are paginated.
  */
 import { isOpenAction } from '../core/actions.js';
-import { dateUtc, monthName, monthUtc } from '../core/format.js';
+import { dateUtc, monthUtc } from '../core/format.js';
 import { INCIDENT_SEVERITIES, insightYears, modelInsights, relatedIncidents, type RelatedReason, type IncidentView, type ServiceView, type SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
+import type { Locale } from '../core/locale.js';
 
 /** What every template receives as `it` (page templates also get the fields listed in TEMPLATES). */
 export interface PageData {
   site: SiteModel;
   page: PageMeta;
   h: Helpers;
+  /** `it.h.t`: a string of the catalogue in the site's language (docs/templates.md, "Strings and languages"). */
+  t: Helpers['t'];
+  /** `it.h.th`: the same as HTML. */
+  th: Helpers['th'];
   [key: string]: unknown;
 }
 
@@ -76,7 +81,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'layout', kind: 'layout', data: 'site, page, h, body (the rendered page, raw HTML)' },
   { name: 'status', kind: 'page', data: '(nothing more: site.overall, site.active, site.maintenanceActive, site.maintenanceUpcoming, site.groups, site.recent)' },
   { name: 'incident', kind: 'page', data: 'incident: IncidentView, updates: UpdateView[] (newest first), timeline: UpdateView[] (time order), affected: {id, name, impact, url}[], prev/next: IncidentView|null, related: {incident: IncidentView, why: string}[] (earlier incidents most like it, at most 5)' },
-  { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number, uptime: UptimeTable (every year, or the page\'s year)' },
+  { name: 'history', kind: 'page', data: 'months: MonthGroup[], years: YearLink[], year: string|null, pagination: Pagination|null, more: {url,label}|null, total: number (what has started: scheduled maintenance is on the status page), uptime: UptimeTable (every year, or the page\'s year)' },
   { name: 'service', kind: 'page', data: 'service: ServiceView, incidents: IncidentView[] (this page), count: number (all), pagination: Pagination' },
   { name: 'actions', kind: 'page', data: 'open: ActionView[], closed: ActionView[] (this page), counts: {open, overdue, closed, total} (all), pagination: Pagination' },
   { name: 'tags', kind: 'page', data: 'tags: {tag, count, url}[]' },
@@ -88,6 +93,7 @@ export const TEMPLATES: readonly { name: string; kind: 'layout' | 'page' | 'part
   { name: 'partials/footer', kind: 'partial', data: 'site, page, h' },
   { name: 'partials/status', kind: 'partial', data: 'status: ComponentStatus | TimelineStatus' },
   { name: 'partials/severity', kind: 'partial', data: 'incident: IncidentView' },
+  { name: 'partials/impact', kind: 'partial', data: 'incident: IncidentView (its pill: the worst impact on its services)' },
   { name: 'partials/incident-card', kind: 'partial', data: 'incident: IncidentView (active incident or maintenance, with its latest update)' },
   { name: 'partials/incident-list', kind: 'partial', data: 'incidents: IncidentView[]' },
   { name: 'partials/uptime-bar', kind: 'partial', data: 'service: ServiceView' },
@@ -146,13 +152,14 @@ function pagination(h: Helpers, base: string, current: number, total: number): P
   };
 }
 
-function groupByMonth(incidents: readonly IncidentView[]): MonthGroup[] {
+/** Incidents by the month of their start in the display zone, newest first. */
+function groupByMonth(locale: Locale, incidents: readonly IncidentView[]): MonthGroup[] {
   const groups: MonthGroup[] = [];
   for (const inc of incidents) {
-    const month = monthUtc(inc.started);
+    const month = locale.monthOf(inc.started);
     let g = groups[groups.length - 1];
     if (!g || g.month !== month) {
-      g = { month, label: monthName(month), incidents: [] };
+      g = { month, label: locale.month(month), incidents: [] };
       groups.push(g);
     }
     g.incidents.push(inc);
@@ -169,26 +176,29 @@ function idsToIncidents(model: SiteModel, d: Derived, ids: readonly string[]): I
   return list.sort((a, b) => (d.order.get(a.id) ?? 0) - (d.order.get(b.id) ?? 0));
 }
 
-const FEED_ALTERNATES = [
-  { type: 'application/atom+xml', sitePath: 'feed.xml', title: 'Incidents (Atom)' },
-  { type: 'application/feed+json', sitePath: 'feed.json', title: 'Incidents (JSON Feed)' },
-];
+function feedAlternates(locale: Locale): NonNullable<PageSpec['alternates']> {
+  return [
+    { type: 'application/atom+xml', sitePath: 'feed.xml', title: locale.t('layout.feed_atom') },
+    { type: 'application/feed+json', sitePath: 'feed.json', title: locale.t('layout.feed_json') },
+  ];
+}
 
-function statusPage(): PageSpec {
-  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: FEED_ALTERNATES, allows: { forms: true }, data: () => ({}) };
+function statusPage(locale: Locale): PageSpec {
+  return { path: 'index.html', template: 'status', title: '', nav: 'status', alternates: feedAlternates(locale), allows: { forms: true }, data: () => ({}) };
 }
 
 /**
  * The search page: the index is loaded and queried in the browser (Pagefind's script and WebAssembly, hence
  * `'wasm-unsafe-eval'` on this page only); without JavaScript it says so and links to the history.
  */
-function searchPage(model: SiteModel): PageSpec {
+function searchPage(model: SiteModel, locale: Locale): PageSpec {
   const years = [...new Set(model.incidents.map((i) => String(new Date(i.started).getUTCFullYear())))].sort().reverse();
   return {
     path: 'search/index.html',
     template: 'search',
-    title: 'Search',
-    description: 'Search every postmortem',
+    title: locale.t('search.title'),
+    description: locale.t('search.description'),
+    alternates: feedAlternates(locale),
     nav: 'search',
     allows: { wasm: true, forms: true },
     data: () => ({ services: model.config.services.map((s) => ({ id: s.id, name: s.name })), severities: ['critical', 'major', 'minor', 'notice', 'maintenance'], years }),
@@ -208,28 +218,21 @@ export interface RelatedView {
   why: string;
 }
 
-function reasonText(r: RelatedReason, serviceName: (id: string) => string): string {
-  const list = (values: string[]) => values.join(', ');
-  switch (r.kind) {
-    case 'service':
-      return `${r.values.length > 1 ? 'same services' : 'same service'}: ${list(r.values.map(serviceName))}`;
-    case 'tag':
-      return `${r.values.length > 1 ? 'shared tags' : 'shared tag'}: ${list(r.values)}`;
-    case 'factor':
-      return `${r.values.length > 1 ? 'shared factors' : 'shared factor'}: ${list(r.values)}`;
-    case 'words':
-      return `similar words: ${list(r.values)}`;
-  }
+/** Why a related incident was chosen, in the site's language (`related.service`, `.tag`, `.factor`, `.words`). */
+function reasonText(r: RelatedReason, serviceName: (id: string) => string, locale: Locale): string {
+  const values = r.kind === 'service' ? r.values.map(serviceName) : r.values;
+  return locale.t(`related.${r.kind}`, { count: values.length, list: locale.list(values, 'unit') });
 }
 
 /** The related incidents of an incident's page (see site/related.ts), with their reasons as text. */
 export function relatedViews(model: SiteModel, inc: IncidentView): RelatedView[] {
   const names = new Map(model.config.services.map((s) => [s.id, s.name] as const));
   const name = (id: string) => names.get(id) ?? id;
+  const locale = derive(model).locale;
   return relatedIncidents(model, inc).flatMap((r) => {
     const incident = model.byId.get(r.id);
     if (!incident) return [];
-    const why = r.reasons.map((x) => reasonText(x, name)).join('; ');
+    const why = r.reasons.map((x) => reasonText(x, name, locale)).join('; ');
     return [{ incident, why: why.charAt(0).toUpperCase() + why.slice(1) }];
   });
 }
@@ -242,7 +245,7 @@ export function incidentPage(model: SiteModel, inc: IncidentView): PageSpec {
     description: inc.summary,
     nav: 'history',
     noindex: inc.draft,
-    alternates: FEED_ALTERNATES,
+    alternates: feedAlternates(derive(model).locale),
     data: (h) => ({
       incident: inc,
       updates: h.updates(inc),
@@ -271,16 +274,22 @@ export function uptimeTable(model: SiteModel, h: Helpers, only: string | null): 
   return { years, rows };
 }
 
+/**
+ * The history: what has happened (maintenance still to come is on the status page), newest first, by month; beyond
+ * one page, by year (months and years of the display zone).
+ */
 function historyPages(model: SiteModel): PageSpec[] {
-  const all = model.incidents;
-  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: FEED_ALTERNATES, allows: { forms: true } };
+  const locale = derive(model).locale;
+  const all = model.past;
+  const base: Omit<PageSpec, 'path' | 'data' | 'title'> = { template: 'history', nav: 'history', alternates: feedAlternates(locale), allows: { forms: true } };
+  const title = locale.t('history.title');
   if (all.length <= HISTORY_PAGE_SIZE) {
-    return [{ ...base, path: 'history/index.html', title: 'Incident history', data: (h) => ({ months: groupByMonth(all), years: [], year: null, pagination: null, more: null, total: all.length, uptime: uptimeTable(model, h, null) }) }];
+    return [{ ...base, path: 'history/index.html', title, data: (h) => ({ months: groupByMonth(locale, all), years: [], year: null, pagination: null, more: null, total: all.length, uptime: uptimeTable(model, h, null) }) }];
   }
   // Long history: split by year (`history/<year>/`), each year paginated; the index shows the latest year(s).
   const years: { year: string; incidents: IncidentView[] }[] = [];
   for (const inc of all) {
-    const year = dateUtc(inc.started).slice(0, 4);
+    const year = locale.monthOf(inc.started).slice(0, 4);
     let y = years[years.length - 1];
     if (!y || y.year !== year) {
       y = { year, incidents: [] };
@@ -308,13 +317,13 @@ function historyPages(model: SiteModel): PageSpec[] {
   specs.push({
     ...base,
     path: 'history/index.html',
-    title: 'Incident history',
+    title,
     data: (h) => ({
-      months: groupByMonth(indexShown),
+      months: groupByMonth(locale, indexShown),
       years: yearLinks(h, null),
       year: null,
       pagination: null,
-      more: indexMore ? { url: h.url(pageFolder(`history/${indexMore.year}/`, 2)), label: `More incidents from ${indexMore.year}` } : null,
+      more: indexMore ? { url: h.url(pageFolder(`history/${indexMore.year}/`, 2)), label: locale.t('history.more', { year: indexMore.year }) } : null,
       total: all.length,
       uptime: uptimeTable(model, h, null),
     }),
@@ -326,9 +335,9 @@ function historyPages(model: SiteModel): PageSpec[] {
       specs.push({
         ...base,
         path: outPath(folder),
-        title: pages.length > 1 ? `Incident history ${y.year}, page ${i + 1} of ${pages.length}` : `Incident history ${y.year}`,
+        title: pages.length > 1 ? locale.t('history.title_year_page', { year: y.year, page: i + 1, pages: pages.length }) : locale.t('history.title_year', { year: y.year }),
         data: (h) => ({
-          months: groupByMonth(items),
+          months: groupByMonth(locale, items),
           years: yearLinks(h, y.year),
           year: y.year,
           pagination: pages.length > 1 ? pagination(h, `history/${y.year}/`, i + 1, pages.length) : null,
@@ -346,13 +355,14 @@ function servicePages(model: SiteModel, d: Derived, svc: ServiceView): PageSpec[
   const incidents = idsToIncidents(model, d, svc.incidentIds);
   const pages = chunk(incidents, LIST_PAGE_SIZE);
   const base = `services/${svc.id}/`;
+  const locale = d.locale;
   return pages.map((items, i) => ({
     path: outPath(pageFolder(base, i + 1)),
     template: 'service',
-    title: i === 0 ? svc.name : `${svc.name}, incidents page ${i + 1} of ${pages.length}`,
-    description: svc.description ?? `Status, uptime and incidents of ${svc.name}`,
+    title: i === 0 ? svc.name : locale.t('service.title_page', { service: svc.name, page: i + 1, pages: pages.length }),
+    description: svc.description ?? locale.t('service.description', { service: svc.name }),
     nav: 'status',
-    alternates: [{ type: 'application/atom+xml', sitePath: `${base}feed.xml`, title: `${svc.name} incidents (Atom)` }],
+    alternates: [{ type: 'application/atom+xml', sitePath: `${base}feed.xml`, title: locale.t('layout.feed_service', { service: svc.name }) }],
     data: (h) => ({ service: svc, incidents: items, count: incidents.length, pagination: pagination(h, base, i + 1, pages.length) }),
   }));
 }
@@ -363,11 +373,12 @@ function actionsPages(model: SiteModel): PageSpec[] {
   const counts = { open: open.length, overdue: open.filter((a) => a.overdue).length, closed: closed.length, total: model.actions.length };
   // Open items first; every page holds at most ACTIONS_PAGE_SIZE items.
   const pages = chunk([...open, ...closed], ACTIONS_PAGE_SIZE);
+  const locale = derive(model).locale;
   return pages.map((items, i) => ({
     path: outPath(pageFolder('actions/', i + 1)),
     template: 'actions',
-    title: i === 0 ? 'Action items' : `Action items, page ${i + 1} of ${pages.length}`,
-    description: 'Follow-up work from every incident, open items first',
+    title: i === 0 ? locale.t('actions.title') : locale.t('actions.title_page', { page: i + 1, pages: pages.length }),
+    description: locale.t('actions.description'),
     nav: 'actions',
     data: (h) => ({
       open: items.filter(isOpenAction),
@@ -384,7 +395,7 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
     {
       path: 'tags/index.html',
       template: 'tags',
-      title: 'Tags',
+      title: d.locale.t('tags.title'),
       nav: 'tags',
       data: (h) => ({ tags: tags.map((tag) => ({ tag, count: idsToIncidents(model, d, model.tags.get(tag) ?? []).length, url: h.tagUrl(tag) })) }),
     },
@@ -397,7 +408,7 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
       specs.push({
         path: outPath(pageFolder(base, i + 1)),
         template: 'tag',
-        title: i === 0 ? `Tagged “${tag}”` : `Tagged “${tag}”, page ${i + 1} of ${pages.length}`,
+        title: i === 0 ? d.locale.t('tag.title', { tag }) : d.locale.t('tag.title_page', { tag, page: i + 1, pages: pages.length }),
         nav: 'tags',
         data: (h) => ({ tag, incidents: items, count: incidents.length, pagination: pagination(h, base, i + 1, pages.length) }),
       });
@@ -414,15 +425,16 @@ function tagPages(model: SiteModel, d: Derived): PageSpec[] {
 function insightsPages(model: SiteModel): PageSpec[] {
   const years = insightYears(model.incidents);
   const links = (h: Helpers, current: string | null) => years.map((y) => ({ ...y, url: h.url(`insights/${y.year}/`), current: y.year === current }));
-  const base = { template: 'insights', nav: 'insights' as const, description: 'What the incidents teach: frequency, time to detect, mitigate and resolve, services, factors, follow-through' };
+  const locale = derive(model).locale;
+  const base = { template: 'insights', nav: 'insights' as const, description: locale.t('insights.description'), alternates: feedAlternates(locale) };
   const specs: PageSpec[] = [
-    { ...base, path: 'insights/index.html', title: 'Insights', data: (h) => ({ insights: modelInsights(model, null), year: null, years: links(h, null), severities: INCIDENT_SEVERITIES, incidents: [] }) },
+    { ...base, path: 'insights/index.html', title: locale.t('insights.title'), data: (h) => ({ insights: modelInsights(model, null), year: null, years: links(h, null), severities: INCIDENT_SEVERITIES, incidents: [] }) },
   ];
   for (const { year } of years) {
     specs.push({
       ...base,
       path: `insights/${year}/index.html`,
-      title: `Insights ${year}`,
+      title: locale.t('insights.title_year', { year }),
       data: (h) => ({
         insights: modelInsights(model, year),
         year,
@@ -435,21 +447,21 @@ function insightsPages(model: SiteModel): PageSpec[] {
   return specs;
 }
 
-function notFoundPage(): PageSpec {
-  return { path: '404.html', template: '404', title: 'Page not found', nav: null, absolute: true, noindex: true, alternates: FEED_ALTERNATES, data: () => ({}) };
+function notFoundPage(locale: Locale): PageSpec {
+  return { path: '404.html', template: '404', title: locale.t('notfound.title'), nav: null, absolute: true, noindex: true, alternates: feedAlternates(locale), data: () => ({}) };
 }
 
 export function listPageSpecs(model: SiteModel): PageSpec[] {
   const d = derive(model);
   return [
-    statusPage(),
+    statusPage(d.locale),
     ...historyPages(model),
     ...model.services.flatMap((s) => servicePages(model, d, s)),
     ...actionsPages(model),
     ...tagPages(model, d),
     ...insightsPages(model),
-    searchPage(model),
-    notFoundPage(),
+    searchPage(model, d.locale),
+    notFoundPage(d.locale),
   ];
 }
 

@@ -22,6 +22,8 @@ export interface RendererOptions {
 }
 
 export interface Renderer {
+  /** The project root (its `templates/` override ours; the images of its postmortems are read from it). */
+  readonly root: string;
   /** The templates in use (built-in merged with the user's), sorted by name. */
   readonly templates: readonly TemplateSource[];
   /**
@@ -36,7 +38,7 @@ export interface Renderer {
 }
 
 export async function createRenderer(opts: RendererOptions): Promise<Renderer> {
-  return new EtaRenderer(await loadTemplates(opts.root));
+  return new EtaRenderer(opts.root, await loadTemplates(opts.root));
 }
 
 class EtaRenderer implements Renderer {
@@ -44,7 +46,10 @@ class EtaRenderer implements Renderer {
   private readonly keys: PageKeys;
   private readonly assets: Map<string, OutputFile>;
 
-  constructor(private readonly loaded: LoadedTemplates) {
+  constructor(
+    readonly root: string,
+    private readonly loaded: LoadedTemplates,
+  ) {
     this.templates = loaded.sources;
     this.keys = new PageKeys(loaded.key, loaded.userTemplates);
     this.assets = new Map(loaded.assets.map((f) => [f.path, f]));
@@ -85,7 +90,7 @@ class EtaRenderer implements Renderer {
   private listPage(model: SiteModel, spec: PageSpec, keyed: boolean): PendingFile {
     if (!keyed || spec.template === 'status' || spec.absolute) return this.page(model, spec);
     const data = this.prepare(model, spec);
-    const { site: _site, h: _h, ...own } = data;
+    const { site: _site, h: _h, t: _t, th: _th, ...own } = data;
     return { path: spec.path, key: this.keys.list(model, own), render: () => this.render(spec, data) };
   }
 
@@ -107,7 +112,7 @@ class EtaRenderer implements Renderer {
       noindex: spec.noindex ?? false,
       csp: contentSecurityPolicy(spec.allows),
     };
-    return { ...spec.data(h), site: model, page, h };
+    return { ...spec.data(h), site: model, page, h, t: h.t.bind(h), th: h.th.bind(h) };
   }
 
   private render(spec: PageSpec, data: PageData): string {

@@ -7,12 +7,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { Eta } from 'eta/core';
 import { BUILTIN_TEMPLATES_DIR } from '../render/index.js';
 import { slugify } from '../core/text.js';
 import { isoUtc } from '../core/format.js';
+import { dateIn } from '../core/calendar.js';
 import { refusalMessage, resolveInput, TEMPLATES_DIR } from '../source/index.js';
 import { ProjectError } from '../core/errors.js';
 import { MAINTENANCE_SUMMARY_PLACEHOLDER, ROOT_CAUSE_PLACEHOLDER, SUMMARY_PLACEHOLDER } from '../validate/index.js';
@@ -63,15 +63,12 @@ export function incidentFileName(date: string, title: string): string {
   return `${date}-${slugify(title, { max: MAX_TITLE_SLUG, fallback: 'incident' })}.md`;
 }
 
-/** `YYYY-MM-DD` of an instant in a zone. */
-export function dateIn(ms: number, zone: string): string {
-  const d = DateTime.fromMillis(ms, { zone });
-  return d.isValid ? d.toFormat('yyyy-MM-dd') : isoUtc(ms).slice(0, 10);
-}
-
-/** The day that names a new file: the UTC day of its start, the day its page shows (pages show UTC). */
-export function fileDate(ms: number): string {
-  return isoUtc(ms).slice(0, 10);
+/**
+ * The day that names a new file: the day of its start in the zone whose days the site's pages and API count
+ * (`display_timezone`, UTC unless set), so that the date in its name is the day its pages put it on.
+ */
+export function fileDate(ms: number, zone = 'UTC'): string {
+  return dateIn(ms, zone);
 }
 
 /** "Now" as a timestamp for `started`: UTC, to the minute (never later than now). */

@@ -2,7 +2,8 @@
  * What an incident is at a given "now": its status, whether it is ongoing or upcoming, its durations, its latest
  * change, its public updates, and its view for the pages. Pure.
  */
-import type { Incident, IncidentHtml, TimelineEntry, TimelineStatus } from '../core/model.js';
+import type { Impact, Incident, IncidentHtml, TimelineEntry, TimelineStatus } from '../core/model.js';
+import { STATUS_RANK } from '../core/status.js';
 import { INCIDENT_STATUSES, MAINTENANCE_STATUSES } from '../core/model.js';
 import { compareStrings } from '../core/compare.js';
 import type { IncidentView } from './types.js';
@@ -110,9 +111,18 @@ export function statusUpdates(timeline: TimelineEntry[]): TimelineEntry[] {
 }
 
 
-export function toView(incident: Incident, now: number, html: IncidentHtml): IncidentView {
+/** The worst impact an incident has on its services, or null when it changes no status. */
+export function incidentImpact(incident: Incident): Impact | null {
+  let worst: Impact | null = null;
+  for (const s of incident.services) if (s.impact !== null && (worst === null || STATUS_RANK[s.impact] < STATUS_RANK[worst])) worst = s.impact;
+  return worst;
+}
+
+export function toView(incident: Incident, now: number, html: IncidentHtml, lang: string): IncidentView {
   const derived = {
     status: incidentStatus(incident, now),
+    impact: incidentImpact(incident),
+    lang,
     ongoing: isOngoing(incident, now),
     upcoming: isUpcoming(incident, now),
     isMaintenance: isMaintenance(incident),

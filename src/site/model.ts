@@ -3,13 +3,14 @@
  * feeds, the badges and the JSON API. Pure: same inputs, same output, no clock, no locale, no machine time zone
  * (everything is UTC milliseconds).
  */
-import type { AffectedService, ComponentStatus, Impact, Incident, IncidentHtml, SiteConfig } from '../core/model.js';
+import { displayZone, type AffectedService, type ComponentStatus, type Impact, type Incident, type IncidentHtml, type SiteConfig } from '../core/model.js';
+import { contentLanguageOf } from '../core/locale.js';
 import { STATUS_RANK, worse } from '../core/status.js';
 import { compareStrings } from '../core/compare.js';
 import { dateUtc } from '../core/format.js';
 import type { IncidentView, ServiceView, SiteModel } from './types.js';
 import { compareIncidents, toView } from './incident.js';
-import { serviceUptime, type ServiceSpan } from './uptime.js';
+import { serviceUptime, uptimeCalendar, type ServiceSpan } from './uptime.js';
 import { overallStatus } from './overall.js';
 import { collectActions } from './actions.js';
 import { groupServices } from './groups.js';
@@ -31,6 +32,8 @@ export interface SiteModelOptions {
    * given, each view gets a `fingerprint`, so that outputs made from unchanged incidents can be reused.
    */
   sourceHash?: (incident: Incident) => string | undefined;
+  /** Images to publish from incidents/ (site path → project path), checked by project/. */
+  media?: Map<string, string>;
 }
 
 /** One entry per service id, keeping the worst impact when an incident lists a service twice. */
@@ -45,12 +48,12 @@ function affectedByService(services: AffectedService[]): Map<string, Impact | nu
 }
 
 /** The published incidents' views, newest first, linked to their neighbours, with fingerprints when asked. */
-function incidentViews(incidents: Incident[], opts: SiteModelOptions): IncidentView[] {
+function incidentViews(config: SiteConfig, incidents: Incident[], opts: SiteModelOptions): IncidentView[] {
   const { now } = opts;
   const views = incidents
     .filter((i) => opts.drafts || !i.draft)
     .sort(compareIncidents)
-    .map((i) => toView(i, now, opts.html(i)));
+    .map((i) => toView(i, now, opts.html(i), contentLanguageOf(config, i)));
   views.forEach((view, k) => {
     view.nextId = k > 0 ? views[k - 1]!.id : null;
     view.prevId = k + 1 < views.length ? views[k + 1]!.id : null;
@@ -83,6 +86,7 @@ function currentImpact(spans: readonly ServiceSpan[], now: number): Impact | nul
 
 /** Each service with its current status, uptime and incidents (views are already in display order). */
 function serviceViews(config: SiteConfig, views: readonly IncidentView[], now: number): ServiceView[] {
+  const calendar = uptimeCalendar(now, config.uptimeDays, displayZone(config));
   const spansByService = new Map<string, ServiceSpan[]>(config.services.map((s) => [s.id, []]));
   const idsByService = new Map<string, string[]>(config.services.map((s) => [s.id, []]));
   const statusByService = new Map<string, ComponentStatus>();
@@ -102,7 +106,7 @@ function serviceViews(config: SiteConfig, views: readonly IncidentView[], now: n
   return config.services.map((service) => ({
     ...service,
     status: statusByService.get(service.id) ?? 'operational',
-    ...serviceUptime(service, spansByService.get(service.id) ?? [], now, config.uptimeDays, historyStart),
+    ...serviceUptime(service, spansByService.get(service.id) ?? [], now, config.uptimeDays, { historyStart, calendar }),
     incidentIds: idsByService.get(service.id) ?? [],
   }));
 }
@@ -122,7 +126,7 @@ function tagIndex(views: readonly IncidentView[]): Map<string, string[]> {
 
 export function buildSiteModel(config: SiteConfig, incidents: Incident[], opts: SiteModelOptions): SiteModel {
   const { now } = opts;
-  const views = incidentViews(incidents, opts);
+  const views = incidentViews(config, incidents, opts);
   const services = serviceViews(config, views, now);
   const recentFrom = now - RECENT_DAYS * DAY;
   return {
@@ -136,7 +140,9 @@ export function buildSiteModel(config: SiteConfig, incidents: Incident[], opts: 
     active: views.filter((v) => !v.isMaintenance && v.ongoing),
     maintenanceActive: views.filter((v) => v.isMaintenance && v.ongoing),
     maintenanceUpcoming: views.filter((v) => v.upcoming).sort((a, b) => a.started - b.started || compareIncidents(a, b)),
-    recent: views.filter((v) => !v.isMaintenance && (v.ongoing || (v.started >= recentFrom && v.started <= now))),
+    recent: views.filter((v) => !v.isMaintenance && !v.ongoing && v.started >= recentFrom && v.started <= now),
+    past: views.filter((v) => !v.upcoming),
+    media: opts.media ?? new Map(),
     tags: tagIndex(views),
     actions: collectActions(views, now),
   };

@@ -17,7 +17,8 @@ export const PATCH_MAX_AGE_MS = 60_000;
  * the base model with the views of the edited incidents replaced. Only incident pages may be rendered from it
  * (its lists, services, tags and actions are those of the base). Null when that would not be exact: the set
  * of incidents changed, an edited incident moved in the order (its `started` or its file changed), the
- * configuration changed, the Tags link of the navigation would appear or disappear, or `base` is too old.
+ * configuration changed, the Tags link of the navigation would appear or disappear, an edit may change the overall
+ * status (shown on every page), or `base` is too old.
  */
 export function patchIncidentModel(
   base: SiteModel,
@@ -49,6 +50,8 @@ export function patchIncidentModel(
   const byId = new Map(base.byId);
   for (const view of fresh.incidents) {
     const old = base.byId.get(view.id)!;
+    // The header of every page shows the overall status: an edit that may change it needs the whole model.
+    if ((view.ongoing || old.ongoing) && (view.ongoing !== old.ongoing || JSON.stringify(view.services) !== JSON.stringify(old.services))) return null;
     const patched = Object.assign(view, { prevId: old.prevId, nextId: old.nextId });
     list[list.indexOf(old)] = patched;
     byId.set(view.id, patched);
@@ -70,6 +73,7 @@ export function siteModel(result: ProjectResult & { config: SiteConfig }, now: n
     now,
     drafts,
     html: (incident) => result.html.get(incident.id) ?? NO_HTML,
+    media: result.media,
     ...(fingerprints ? { sourceHash: (incident: Incident) => result.sourceHashes.get(incident.id) } : {}),
   });
 }

@@ -2,12 +2,12 @@
  * The site model: what the pages, feeds, badges and the JSON API are made from. Views add to each validated
  * incident and service the figures derived from "now" and from the other incidents.
  */
-import type { Action, ComponentStatus, Incident, ServiceConfig, SiteConfig, TimelineEntry, TimelineStatus } from '../core/model.js';
+import type { Action, ComponentStatus, Impact, Incident, ServiceConfig, SiteConfig, TimelineEntry, TimelineStatus } from '../core/model.js';
 import type { ServicePhases } from './phases.js';
 
 
 export interface DayBucket {
-  /** `YYYY-MM-DD` (UTC day). */
+  /** `YYYY-MM-DD`: a day of the site's display zone (UTC by default; see core/calendar.ts). */
   date: string;
   /** Weighted downtime in minutes (major_outage counts fully, partial_outage at 30 %), rounded to 0.01. */
   downtimeMinutes: number;
@@ -18,7 +18,7 @@ export interface DayBucket {
 }
 
 export interface MonthUptime {
-  /** `YYYY-MM` */
+  /** `YYYY-MM`, a month of the site's display zone. */
   month: string;
   /** null when the service did not exist during that month. */
   uptimePercent: number | null;
@@ -41,6 +41,10 @@ export interface IncidentView extends Incident {
   /** Maintenance scheduled in the future. */
   upcoming: boolean;
   isMaintenance: boolean;
+  /** The worst impact on its services (its pill; see overall.ts); null when it changes no status (a notice). */
+  impact: Impact | null;
+  /** The language its text is written in: its own `language`, else the site's `content_language`. */
+  lang: string;
   /** resolved − started (or now − started while ongoing). */
   durationMs: number | null;
   timeToDetectMs: number | null;
@@ -93,7 +97,8 @@ export interface SiteModel {
   config: SiteConfig;
   /** Build instant ("now"). */
   now: number;
-  overall: { indicator: Indicator; description: string };
+  /** The page's status (banner, header dot; see overall.ts), with Statuspage's indicator and words (API). */
+  overall: { status: ComponentStatus; indicator: Indicator; description: string };
   services: ServiceView[];
   groups: ServiceGroup[];
   /** Published incidents (drafts only when asked), newest `started` first; maintenance included. */
@@ -103,8 +108,12 @@ export interface SiteModel {
   active: IncidentView[];
   maintenanceActive: IncidentView[];
   maintenanceUpcoming: IncidentView[];
-  /** Incidents (not maintenance) started in the last 14 days, or still ongoing. */
+  /** Incidents (not maintenance) started in the last 14 days that are no longer ongoing (the active ones have cards). */
   recent: IncidentView[];
+  /** The published incidents that have started (upcoming maintenance aside), newest first: what the history lists. */
+  past: IncidentView[];
+  /** Images of the postmortems published from incidents/: site path → path in the project. */
+  media: Map<string, string>;
   /** tag → incident ids, tags sorted. */
   tags: Map<string, string[]>;
   /** Open/in-progress first (overdue first among them), then done/won't do. */

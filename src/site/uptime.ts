@@ -1,11 +1,12 @@
 /**
  * Uptime: weighted downtime merged across overlapping incidents (and their impact phases), per day of the window,
- * per month of the last 12, per year of the service's whole life, and over the window. Pure: UTC milliseconds in,
- * figures out.
+ * per month of the last 12, per year of the service's whole life, and over the window. Days, months and years are
+ * those of the site's display zone (core/calendar.ts): the page's bar, the tables and the API's buckets are the
+ * same figures. Pure: UTC milliseconds in, figures out.
  */
 import type { Impact, ServiceConfig } from '../core/model.js';
 import { STATUS_RANK } from '../core/status.js';
-import { dateUtc, monthUtc } from '../core/format.js';
+import { dateIn, dayStarts, monthIn, monthStarts as monthStartsIn, startOfDate, yearIn } from '../core/calendar.js';
 import type { DayBucket, MonthUptime, YearUptime } from './types.js';
 
 const MINUTE = 60_000;
@@ -47,8 +48,36 @@ interface Interval {
   weight: number;
 }
 
+/** The days and months a site counts: the starts of the window's days and of the last 12 months, each with the next one's. */
+export interface UptimeCalendar {
+  zone: string;
+  /** `days + 1` instants: day `i` is `[days[i], days[i + 1])`; the last day is the day of "now". */
+  days: number[];
+  /** 13 instants: the last 12 months (the month of "now" last) and the start of the next one. */
+  months: number[];
+}
+
+/** The calendar of the uptime window ending with the day of `now` in `zone` (computed once per model). */
+export function uptimeCalendar(now: number, uptimeDays: number, zone = 'UTC'): UptimeCalendar {
+  return { zone, days: dayStarts(now, Math.max(1, Math.floor(uptimeDays)), zone), months: monthStartsIn(now, 12, zone) };
+}
+
+/** Index of the day of `cal` holding `t` (−1 before the window; the last day after it). */
+function dayIndex(cal: UptimeCalendar, t: number): number {
+  let lo = 0;
+  let hi = cal.days.length - 2;
+  if (t < cal.days[0]!) return -1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cal.days[mid]! <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** The periods a service's figures are computed over. */
 interface Frame {
+  cal: UptimeCalendar;
   now: number;
   /** UTC midnight of `since`, or null (alive since before any period). */
   since: number | null;
@@ -127,23 +156,20 @@ export function downtimeByPeriod(segments: readonly Interval[], bounds: readonly
   return down;
 }
 
-/** The window, the last 12 months and the years of life of a service at `now`. */
-function frameOf(service: ServiceConfig, now: number, uptimeDays: number, historyStart: number | undefined): Frame {
-  const today = startOfDay(now);
-  const days = Math.max(1, Math.floor(uptimeDays));
-  const windowStart = today - (days - 1) * DAY;
-  const nowDate = new Date(now);
-  const year = nowDate.getUTCFullYear();
-  const monthStarts: number[] = [];
-  for (let k = 11; k >= -1; k--) monthStarts.push(Date.UTC(year, nowDate.getUTCMonth() - k, 1));
-  const since = dateToMs(service.since);
+/** The window, the last 12 months and the years of life of a service at `now`, in the calendar's zone. */
+function frameOf(service: ServiceConfig, now: number, cal: UptimeCalendar, historyStart: number | undefined): Frame {
+  const days = cal.days.length - 1;
+  const windowStart = cal.days[0]!;
+  const monthStarts = cal.months;
+  const since = service.since ? startOfDate(service.since, cal.zone) : null;
   // A service without `since` lives from the first year of the site's history (or this year).
   const born = since ?? Math.min(historyStart ?? now, now);
-  const firstYear = Math.min(new Date(born).getUTCFullYear(), year);
+  const year = Number(yearIn(now, cal.zone));
+  const firstYear = Math.min(Number(yearIn(born, cal.zone)), year);
   const yearStarts: number[] = [];
-  for (let y = firstYear; y <= year + 1; y++) yearStarts.push(Date.UTC(y, 0, 1));
+  for (let y = firstYear; y <= year + 1; y++) yearStarts.push(startOfDate(`${String(y).padStart(4, '0')}-01-01`, cal.zone));
   const rangeStart = Math.min(windowStart, monthStarts[0]!, yearStarts[0]!);
-  return { now, since, windowStart, days, monthStarts, yearStarts, lifeStart: since === null ? rangeStart : Math.max(rangeStart, since) };
+  return { cal, now, since, windowStart, days, monthStarts, yearStarts, lifeStart: since === null ? rangeStart : Math.max(rangeStart, since) };
 }
 
 /** Spans clipped to the lived range [lifeStart, now]; a zero-length span before life is dropped. */
@@ -166,8 +192,8 @@ function dayDetails(clipped: readonly ServiceSpan[], f: Frame): { worstRank: num
   for (const span of clipped) {
     const start = span.started;
     const end = span.resolved!;
-    const first = Math.max(0, Math.floor((start - f.windowStart) / DAY));
-    const last = Math.min(f.days - 1, Math.floor((Math.max(end, start + 1) - 1 - f.windowStart) / DAY));
+    const first = Math.max(0, dayIndex(f.cal, start));
+    const last = dayIndex(f.cal, Math.max(end, start + 1) - 1);
     const rank = span.impact === null ? STATUS_RANK.operational : STATUS_RANK[span.impact];
     for (let d = first; d <= last; d++) {
       if (rank < worstRank[d]!) worstRank[d] = rank;
@@ -179,13 +205,13 @@ function dayDetails(clipped: readonly ServiceSpan[], f: Frame): { worstRank: num
 }
 
 function dayBuckets(clipped: readonly ServiceSpan[], segments: readonly Interval[], f: Frame): DayBucket[] {
-  const bounds = Array.from({ length: f.days + 1 }, (_, d) => f.windowStart + d * DAY);
+  const bounds = f.cal.days;
   const down = downtimeByPeriod(segments, bounds);
   const { worstRank, ids } = dayDetails(clipped, f);
   return down.map((ms, d) => {
-    const lived = f.since === null || bounds[d]! + DAY > f.since;
+    const lived = f.since === null || bounds[d + 1]! > f.since;
     return {
-      date: dateUtc(bounds[d]!),
+      date: dateIn(bounds[d]!, f.cal.zone),
       downtimeMinutes: round2(ms / MINUTE),
       worst: lived ? RANKED[worstRank[d]!]! : null,
       incidents: lived ? ids[d]! : [],
@@ -203,19 +229,20 @@ function periods(segments: readonly Interval[], bounds: readonly number[], f: Fr
 }
 
 /**
- * Uptime figures of one service: per-day buckets over the `uptimeDays` UTC days ending with the day of `now` (that
+ * Uptime figures of one service: per-day buckets over the `uptimeDays` days (of the calendar's zone, UTC unless
+ * given) ending with the day of `now` (that
  * day counted up to `now`), the percentage over that window, the last 12 calendar months, and every calendar year
  * of its life (from `since`, else from the first year of `historyStart`, the site's earliest incident). Time before
  * `since` is not lived: neither up nor down. Linear in the number of spans (plus one sort) and in the number of
  * days each span touches.
  */
-export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now: number, uptimeDays: number, historyStart?: number): UptimeResult {
-  const f = frameOf(service, now, uptimeDays, historyStart);
+export function serviceUptime(service: ServiceConfig, spans: ServiceSpan[], now: number, uptimeDays: number, opts: { historyStart?: number; calendar?: UptimeCalendar } = {}): UptimeResult {
+  const f = frameOf(service, now, opts.calendar ?? uptimeCalendar(now, uptimeDays), opts.historyStart);
   const clipped = clip(spans, f);
   const segments = downtimeSegments(clipped.filter((s) => s.impact !== null).map((s) => ({ start: s.started, end: s.resolved!, weight: DOWN_WEIGHT[s.impact!] ?? 0 })));
   const days = dayBuckets(clipped, segments, f);
-  const monthly = periods(segments, f.monthStarts, f).map((p, k) => ({ month: monthUtc(f.monthStarts[k]!), ...p }));
-  const yearly = periods(segments, f.yearStarts, f).map((p, k) => ({ year: String(new Date(f.yearStarts[k]!).getUTCFullYear()), ...p }));
+  const monthly = periods(segments, f.monthStarts, f).map((p, k) => ({ month: monthIn(f.monthStarts[k]!, f.cal.zone), ...p }));
+  const yearly = periods(segments, f.yearStarts, f).map((p, k) => ({ year: yearIn(f.yearStarts[k]!, f.cal.zone), ...p }));
   const windowDown = downtimeByPeriod(segments, [f.windowStart, f.now])[0] ?? 0;
   const livedWindow = now - Math.max(f.windowStart, f.since ?? -Infinity);
   return { uptimePercent: percent(windowDown, livedWindow), days, monthly, yearly };

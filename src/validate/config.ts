@@ -10,6 +10,8 @@ import { siteSchema } from './schema.js';
 import { issuesToDiagnostics } from './issues.js';
 import { allZoneNames, parseDate, zoneFor } from '../core/time.js';
 import { didYouMean } from '../core/suggest.js';
+import { canonicalLanguage, DEFAULT_LANGUAGE, hasCatalogue, missingKeys, builtinCatalogues } from '../core/strings.js';
+import { loadStrings, type LocaleFile } from './strings.js';
 import { checkNotifyTargets } from './notify.js';
 
 /**
@@ -61,7 +63,11 @@ export interface LoadedConfig {
   diagnostics: Diagnostic[];
 }
 
-export function loadConfig(text: string, file = CONFIG_FILE): LoadedConfig {
+/**
+ * Validate site.yaml (and the project's strings files, `locales/`, which its `language` reads). Pure: takes the
+ * files' texts.
+ */
+export function loadConfig(text: string, file = CONFIG_FILE, locales: readonly LocaleFile[] = []): LoadedConfig {
   const parsed = parseYamlFile(file, text);
   const diagnostics = [...parsed.diagnostics];
   if (parsed.diagnostics.length > 0) return { config: null, notify: [], diagnostics };
@@ -106,6 +112,8 @@ export function loadConfig(text: string, file = CONFIG_FILE): LoadedConfig {
   }
   const notify = checkNotifyTargets(parsed, raw.notify, raw.services.map((s) => s.id));
   diagnostics.push(...notify.diagnostics);
+  const reader = readerSettings(parsed, raw, locales);
+  diagnostics.push(...reader.diagnostics);
   if (hasError(diagnostics)) return { config: null, notify: [], diagnostics };
   const config: SiteConfig = {
     title: raw.title,
@@ -113,8 +121,50 @@ export function loadConfig(text: string, file = CONFIG_FILE): LoadedConfig {
     timezone,
     uptimeDays: raw.uptime_days ?? 90,
     services: raw.services.map((s) => ({ ...s })),
+    ...reader.settings,
   };
   if (raw.description !== undefined) config.description = raw.description;
   if (baseUrl !== undefined) config.baseUrl = baseUrl;
   return { config, notify: notify.targets, diagnostics };
+}
+
+type ReaderSettings = Required<Pick<SiteConfig, 'language' | 'contentLanguage' | 'displayTimezone' | 'clock' | 'strings'>>;
+
+/** The reader's locale of site.yaml: `language` (with the project's strings), `content_language`, `display_timezone`, `clock`. */
+function readerSettings(
+  parsed: ParsedYaml,
+  raw: { language?: string; content_language?: string; display_timezone?: string; clock?: '24h' | '12h' },
+  locales: readonly LocaleFile[],
+): { settings: ReaderSettings; diagnostics: Diagnostic[] } {
+  const { strings, diagnostics } = loadStrings(locales);
+  const tag = (key: 'language' | 'content_language', value: string | undefined): string | null => {
+    if (value === undefined) return null;
+    const canonical = canonicalLanguage(value);
+    if (canonical === null) {
+      diagnostics.push(diagnosticAt(parsed, spanOf(parsed, [key]), Rule.InvalidFormat, `${key} must be a language tag such as en, de, pt-BR or zh-Hant; found "${value}"`));
+    }
+    return canonical;
+  };
+  const language = tag('language', raw.language) ?? DEFAULT_LANGUAGE;
+  const contentLanguage = tag('content_language', raw.content_language) ?? language;
+  const where = spanOf(parsed, ['language']);
+  const languages = [...new Set([...builtinCatalogues().keys(), ...Object.keys(strings)])].sort();
+  if (raw.language !== undefined && canonicalLanguage(raw.language) !== null && !hasCatalogue(language, strings)) {
+    diagnostics.push(
+      diagnosticAt(parsed, where, Rule.UnknownLanguage, `no strings for language "${language}"; the languages at hand are ${languages.join(', ')}`, didYouMean(language, languages) ?? `add locales/${language}.yaml with its strings (English is the model: locales/en.json of postmortem)`),
+    );
+  } else {
+    const missing = missingKeys(language, strings);
+    if (missing.length) {
+      const shown = missing.slice(0, 8).join(', ') + (missing.length > 8 ? `, and ${missing.length - 8} more` : '');
+      diagnostics.push(diagnosticAt(parsed, where, Rule.MissingStrings, `${missing.length} ${missing.length === 1 ? 'string has' : 'strings have'} no text in "${language}" and ${missing.length === 1 ? 'is' : 'are'} shown in English: ${shown}`, `add ${missing.length === 1 ? 'it' : 'them'} to locales/${language}.yaml`));
+    }
+  }
+  const displayTimezone = raw.display_timezone ?? 'UTC';
+  if (!zoneFor(displayTimezone)) {
+    diagnostics.push(
+      diagnosticAt(parsed, spanOf(parsed, ['display_timezone']), Rule.UnknownTimezone, `display_timezone must be an IANA time zone name such as "Europe/Berlin"; found "${displayTimezone}"`, didYouMean(displayTimezone, allZoneNames())),
+    );
+  }
+  return { settings: { language, contentLanguage, displayTimezone, clock: raw.clock ?? '24h', strings }, diagnostics };
 }

@@ -3,7 +3,7 @@
  * the rules that need context, one module per group (times, services, timeline, actions, whole-incident
  * warnings). Pure: a document and the configuration in, the incident and its diagnostics out.
  */
-import type { Incident } from '../core/model.js';
+import type { ImageRef, Incident } from '../core/model.js';
 import { hasError, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
 import { diagnosticAt, type ParsedDocument } from '../parse/index.js';
@@ -19,14 +19,16 @@ import { readLinks } from './links.js';
 import { checkWhole } from './warnings.js';
 import { checkPlaceholders } from './placeholders.js';
 import { checkWeight } from './limits.js';
+import { readImages, readLanguage } from './content.js';
 
 /**
- * Validate one parsed document. Returns the incident when it has no error, and its weight (the estimated bytes of
- * its content on a page, see limits.ts) when it could be weighed.
+ * Validate one parsed document. Returns the incident when it has no error; its weight (the estimated bytes of its
+ * content on a page, see limits.ts) when it could be weighed; and the images it names either way (whether their
+ * files are there is checked by project/, for a file with errors too: every problem in one run).
  */
-export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[]; weight?: number } {
+export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[]; weight?: number; images: ImageRef[] } {
   const diagnostics: Diagnostic[] = [...doc.diagnostics, ...checkFileName(doc.file)];
-  if (hasError(doc.diagnostics)) return { incident: null, diagnostics };
+  if (hasError(doc.diagnostics)) return { incident: null, diagnostics, images: [] };
   const data = doc.data;
   if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
     diagnostics.push(
@@ -35,7 +37,7 @@ export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { i
         `the frontmatter must be a mapping of keys (title, summary, severity, started, services, …); found ${data === null || data === undefined ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'}`,
       ),
     );
-    return { incident: null, diagnostics };
+    return { incident: null, diagnostics, images: [] };
   }
   const parsed = incidentSchema.safeParse(data);
   let raw: Partial<RawIncident>;
@@ -48,7 +50,7 @@ export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { i
   const checked = checkValues(doc, raw, ctx);
   diagnostics.push(...checked.diagnostics);
   const incident = hasError(diagnostics) ? null : checked.incident;
-  return { incident, diagnostics, weight: checked.weight };
+  return { incident, diagnostics, weight: checked.weight, images: checked.incident.images ?? [] };
 }
 
 /** A copy of `data` without the values that failed the schema (list items become holes, keeping indexes). */
@@ -84,6 +86,8 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   checkWhole(c, times);
   checkPlaceholders(c);
   const weight = checkWeight(c);
+  const language = readLanguage(c);
+  const images = readImages(c);
   const incident: Incident = {
     id: idFromPath(doc.file),
     file: doc.file,
@@ -108,5 +112,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (times.resolved !== undefined) incident.resolved = times.resolved;
   if (raw.root_cause !== undefined) incident.rootCause = raw.root_cause;
   if (raw.detection !== undefined) incident.detection = raw.detection;
+  if (language !== undefined) incident.language = language;
+  if (images.length) incident.images = images;
   return { incident, diagnostics: c.out, weight };
 }

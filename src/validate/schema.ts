@@ -40,6 +40,8 @@ const url = (description: string) =>
 
 const timezone = z.string().min(1).meta({ description: 'IANA time zone name, e.g. "Europe/Paris"; local timestamps are read in it' });
 
+const language = (description: string) => z.string().min(1).meta({ description });
+
 // ---------------------------------------------------------------------------------------------
 
 export const serviceConfigSchema = z.strictObject({
@@ -71,6 +73,10 @@ export const siteSchema = z
     description: z.string().optional().meta({ description: 'one line under the title' }),
     timezone: timezone.optional(),
     uptime_days: z.number().int().min(1).max(365).optional().meta({ description: 'window of the uptime bars and percentages (default 90)' }),
+    language: language('language of the pages, feeds and badges, a BCP 47 tag: en (default), de, fr, es, ja, or one of locales/ in the project').optional(),
+    content_language: language('language the incidents are written in (default: language); an incident may say its own').optional(),
+    display_timezone: z.string().min(1).optional().meta({ description: 'IANA time zone of the times readers see and of the days the uptime bars count (default UTC)' }),
+    clock: z.enum(['24h', '12h']).optional().meta({ description: 'clock of the times readers see (default 24h)' }),
     services: z.array(serviceConfigSchema).min(1).meta({ description: 'the services a reader sees, in display order' }),
     notify: z.array(notifyTargetSchema).optional().meta({ description: 'where `postmortem notify` posts what a publish changed' }),
   })
@@ -135,6 +141,7 @@ export const incidentSchema = z
     tags: z.array(slug('a tag')).max(50).optional().meta({ description: 'at most 50; each has a page listing its incidents' }),
     authors: z.array(z.string().min(1)).optional(),
     timezone: timezone.optional(),
+    language: language('language this incident is written in, a BCP 47 tag (default: content_language of site.yaml)').optional(),
     draft: z.boolean().optional().meta({ description: 'drafts are checked but not published unless asked' }),
   })
   .meta({ title: 'postmortem incident frontmatter' });

@@ -87,11 +87,29 @@ export interface BuiltSite {
 }
 
 /**
+ * The example site in another language and time zone (its incidents stay English): what is added to its site.yaml.
+ */
+export const EXAMPLE_VARIANTS: Readonly<Record<string, string>> = {
+  'example-de': 'language: de\ncontent_language: en\ndisplay_timezone: Europe/Berlin\n',
+  'example-fr': 'language: fr\ncontent_language: en\ndisplay_timezone: Europe/Paris\n',
+};
+
+/** A copy of the example site (site.yaml, incidents/) with `extra` added to its site.yaml; returns the folder. */
+export async function exampleVariant(name: string, extra: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `pm-site-${name}-`));
+  await cp(path.join(REPO, 'incidents'), path.join(dir, 'incidents'), { recursive: true });
+  await writeFile(path.join(dir, 'site.yaml'), `${await readFile(path.join(REPO, 'site.yaml'), 'utf8')}\n${extra}`);
+  return dir;
+}
+
+/**
  * Build a site with the fixed clock and base_url under PREFIX: the example site of the repository
- * (`example`) or a fixture of test/fixtures/sites. Throws with the CLI's output when the build fails.
+ * (`example`), one of its EXAMPLE_VARIANTS, or a fixture of test/fixtures/sites. Throws with the CLI's output when
+ * the build fails.
  */
 export async function buildSite(name: 'example' | string): Promise<BuiltSite> {
-  const work = name === 'example' ? null : await materializeFixture(name);
+  const variant = EXAMPLE_VARIANTS[name];
+  const work = name === 'example' ? null : variant !== undefined ? await exampleVariant(name, variant) : await materializeFixture(name);
   const out = await mkdtemp(path.join(tmpdir(), `pm-out-${name}-`));
   const r = await runCli(['build', ...(work ? [work] : []), '--out', out, '--base-url', BASE_URL]);
   if (r.code !== 0) throw new Error(`building the ${name} site failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);

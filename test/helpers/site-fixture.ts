@@ -5,6 +5,7 @@
  */
 import type { ActionView, DayBucket, IncidentView, ServiceView, SiteModel } from '../../src/site/index.js';
 import type { Incident, ServiceConfig, SiteConfig, TimelineEntry, TimelineStatus } from '../../src/core/index.js';
+import { IMPACTS } from '../../src/core/index.js';
 
 const DAY = 86_400_000;
 export const NOW = Date.parse('2024-06-15T12:00:00Z');
@@ -65,6 +66,8 @@ function view(inp: IncidentInput, now: number): IncidentView {
     phases: null,
     prevId: null,
     nextId: null,
+    impact: inp.services.reduce<IncidentView['impact']>((w, s) => (s.impact !== null && (w === null || IMPACTS.indexOf(s.impact) < IMPACTS.indexOf(w)) ? s.impact : w), null),
+    lang: inp.language ?? 'en',
   };
 }
 
@@ -139,7 +142,9 @@ export function assemble(config: SiteConfig, now: number, incidents: IncidentVie
     active: incidents.filter((i) => i.ongoing && !i.isMaintenance),
     maintenanceActive: incidents.filter((i) => i.ongoing && i.isMaintenance),
     maintenanceUpcoming: incidents.filter((i) => i.upcoming).reverse(),
-    recent: incidents.filter((i) => !i.isMaintenance && (i.ongoing || now - i.started < 14 * DAY)),
+    recent: incidents.filter((i) => !i.isMaintenance && !i.ongoing && now - i.started < 14 * DAY),
+    past: incidents.filter((i) => !i.upcoming),
+    media: new Map(),
     tags: sortedTags,
     actions,
   };
@@ -281,7 +286,7 @@ export function siteFixture(opts: FixtureOptions = {}): SiteModel {
       '2024-06-15': { downtimeMinutes: 0, worst: 'under_maintenance', incidents: ['2024-06-15-db-maintenance'] },
     }, '2024-04-01'),
   };
-  return assemble(config, now, incidents, serviceDays, { indicator: 'critical', description: 'Major Service Outage' }, { uptime: { api: 99.84, website: 99.97, database: 99.991, docs: 100 } });
+  return assemble(config, now, incidents, serviceDays, { status: 'major_outage', indicator: 'critical', description: 'Major Service Outage' }, { uptime: { api: 99.84, website: 99.97, database: 99.991, docs: 100 } });
 }
 
 /** A quiet site: nothing ongoing, nothing scheduled. */
@@ -290,7 +295,7 @@ export function quietFixture(opts: FixtureOptions = {}): SiteModel {
   const incidents = [
     view({ id: '2024-01-10-blip', title: 'Short blip', severity: 'minor', started: t('2024-01-10T10:00:00Z'), resolved: t('2024-01-10T10:20:00Z'), services: [{ id: 'api', impact: 'degraded_performance' }] }, NOW),
   ];
-  return assemble(config, NOW, incidents, {}, { indicator: 'none', description: 'All Systems Operational' });
+  return assemble(config, NOW, incidents, {}, { status: 'operational', indicator: 'none', description: 'All Systems Operational' });
 }
 
 /** `count` resolved incidents spread over the years before NOW (for pagination and speed). */
@@ -324,5 +329,5 @@ export function bigFixture(count: number, opts: FixtureOptions = {}): SiteModel 
       ),
     );
   }
-  return assemble(config, NOW, incidents, {}, { indicator: 'none', description: 'All Systems Operational' });
+  return assemble(config, NOW, incidents, {}, { status: 'operational', indicator: 'none', description: 'All Systems Operational' });
 }

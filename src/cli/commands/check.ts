@@ -6,7 +6,7 @@ import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { plural } from '../../core/text.js';
 import { say } from '../../core/terminal.js';
-import { changedSince, CONFIG_FILE, INCIDENTS_DIR, type BranchChanges } from '../../source/index.js';
+import { changedSince, CONFIG_FILE, INCIDENTS_DIR, LOCALES_DIR, type BranchChanges } from '../../source/index.js';
 import { judgeByChanges } from '../../project/index.js';
 import { generateSite } from '../../pipeline/index.js';
 import { parseFileTimeout, parseFormat, type Values } from '../options.js';
@@ -23,7 +23,9 @@ export async function runCheck(root: string, values: Values, io: Io): Promise<nu
   const changes = typeof values['changed-since'] === 'string' ? await changedSince(root, values['changed-since']) : undefined;
   // Every step of `build` that can refuse the project, but for rendering and writing (see BuildOptions.check).
   const { project: result } = await generateSite(root, { now: buildTime(io.env), drafts: values.drafts === true, check: true, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
-  if (!result.config && result.diagnostics.every((d) => d.file !== CONFIG_FILE)) throw new ProjectError(`${CONFIG_FILE} could not be used`);
+  // Without a configuration there must be a reason in site.yaml or in the strings files it reads (locales/).
+  const aboutConfig = (file: string) => file === CONFIG_FILE || file.startsWith(`${LOCALES_DIR}/`);
+  if (!result.config && !result.diagnostics.some((d) => aboutConfig(d.file))) throw new ProjectError(`${CONFIG_FILE} could not be used`);
   if (!changes) {
     io.out(formatReport(result, format, io.color));
     return exitCode(result.diagnostics, values.strict === true);

@@ -10,13 +10,13 @@ import path from 'node:path';
 import { counts, type Diagnostic } from '../../core/diagnostic.js';
 import { ProjectError } from '../../core/errors.js';
 import type { Io } from '../../core/io.js';
-import type { SiteConfig } from '../../core/model.js';
+import { displayZone, type SiteConfig } from '../../core/model.js';
 import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { Rule } from '../../core/rules.js';
 import { say } from '../../core/terminal.js';
 import { parseTimestamp } from '../../core/time.js';
-import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText, refusalMessage, resolveInput } from '../../source/index.js';
+import { CONFIG_FILE, findIncidentFiles, INCIDENTS_DIR, readConfigText, readLocaleFiles, refusalMessage, resolveInput } from '../../source/index.js';
 import { idFromPath, loadConfig, SLUG_PATTERN } from '../../validate/index.js';
 import { processSource } from '../../process/index.js';
 import {
@@ -80,7 +80,7 @@ export async function runNew(root: string, rawTitle: string, values: Values, io:
 
 async function siteConfig(root: string, io: Io): Promise<SiteConfig | null> {
   const configText = await readConfigText(root);
-  const { config, diagnostics } = loadConfig(configText);
+  const { config, diagnostics } = loadConfig(configText, CONFIG_FILE, readLocaleFiles(root).files);
   if (config) return config;
   io.err(formatReport({ diagnostics, sources: new Map([[CONFIG_FILE, configText]]), fileCount: 0 }, 'text', io.color));
   io.err(`postmortem new: ${CONFIG_FILE} has errors; nothing was written.\n`);
@@ -113,14 +113,14 @@ function scaffoldValues(title: string, values: Values, config: SiteConfig, now: 
   return v;
 }
 
-/** `--id`, else the UTC day of the start and `--slug` or the title's slug. */
+/** `--id`, else the day of the start (in the display zone, see fileDate) and `--slug` or the title's slug. */
 function fileName(values: Values, title: string, started: string, config: SiteConfig, now: number): string {
   const id = option(values.id);
   const slug = option(values.slug);
   if (id !== undefined && slug !== undefined) throw new ProjectError('give --id (the whole name) or --slug (the part after the date), not both');
   const parsed = parseTimestamp(started, config.timezone);
   // An unreadable start is reported by validation; the name then uses today.
-  const date = fileDate(parsed.ok ? parsed.value : now);
+  const date = fileDate(parsed.ok ? parsed.value : now, displayZone(config));
   const valid = (s: string) => new RegExp(SLUG_PATTERN).test(s);
   if (id !== undefined) {
     if (!valid(id) || id.length > MAX_ID) throw new ProjectError(`--id must be lowercase letters, digits and single hyphens, at most ${MAX_ID} characters (the file name without .md, e.g. 2024-06-01-database-failover); found "${id}"`);
