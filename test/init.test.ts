@@ -174,7 +174,7 @@ describe('postmortem init', () => {
     const dir = await folder();
     const r = await run(['init'], dir, { stdin: terminal(['  My   Status ', 'ftp://nope', 'https://status.example.com/']) });
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^Site title \[Acme Status\]: Public address \(base_url; - for none\) \[-\]: {3}must be an absolute http\(s\) URL such as https:\/\/acme\.github\.io\/status\/; found "ftp:\/\/nope"\nPublic address \(base_url; - for none\) \[-\]: Created a status site in \.: My Status, https:\/\/status\.example\.com\/\n/);
+    assert.match(r.out, /^Site title \[Acme Status\]: Public address \(base_url; - for none\) \[-\]: {3}must be an absolute http\(s\) URL without query or fragment, e\.g\. https:\/\/acme\.github\.io\/status\/; found "ftp:\/\/nope"\nPublic address \(base_url; - for none\) \[-\]: Created a status site in \.: My Status, https:\/\/status\.example\.com\/\n/);
 
     const defaults = await folder();
     const empty = await run(['init'], defaults, { stdin: terminal(['', '']) });
