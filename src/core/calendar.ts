@@ -13,7 +13,8 @@ const isUtc = (zone: string) => zone === 'UTC' || zone === 'Etc/UTC';
 /** `YYYY-MM-DD`: the day of an instant in a zone. */
 export function dateIn(ms: number, zone: string): string {
   if (isUtc(zone)) return dateUtc(ms);
-  return DateTime.fromMillis(ms, { zone }).toISODate()!;
+  // (An unknown zone, already reported where it was written, counts in UTC.)
+  return DateTime.fromMillis(ms, { zone }).toISODate() ?? dateUtc(ms);
 }
 
 /** `YYYY-MM`: the month of an instant in a zone. */
@@ -30,7 +31,8 @@ export function yearIn(ms: number, zone: string): string {
 /** The instant a `YYYY-MM-DD` day begins in a zone (the first instant of that day, even when midnight is skipped). */
 export function startOfDate(date: string, zone: string): number {
   if (isUtc(zone)) return Date.parse(`${date}T00:00:00Z`);
-  return DateTime.fromISO(date, { zone }).startOf('day').toMillis();
+  const t = DateTime.fromISO(date, { zone }).startOf('day');
+  return t.isValid ? t.toMillis() : Date.parse(`${date}T00:00:00Z`);
 }
 
 /**

@@ -38,25 +38,6 @@ const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** Gregorian leap years, any year (0000 is one). */
 const isLeap = (y: number) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
-/** `YYYY-MM-DD` of an instant in an IANA zone (UTC when the zone is unknown). */
-export function dateInZone(ms: number, zoneName: string): string {
-  if (zoneName === 'UTC' || zoneName === 'Etc/UTC') return new Date(ms).toISOString().slice(0, 10); // (the common case, fast)
-  const zone = zoneFor(zoneName);
-  const offset = zone ? zone.offset(ms) : 0;
-  return new Date(ms + offset * 60_000).toISOString().slice(0, 10);
-}
-
-/** The first instant of a `YYYY-MM-DD` day in an IANA zone (UTC when the zone is unknown). */
-export function startOfDateInZone(date: string, zoneName: string): number {
-  const utc = Date.parse(`${date}T00:00:00Z`);
-  const zone = zoneFor(zoneName);
-  if (!zone) return utc;
-  // The offset at the guess, then at the corrected instant (exact but across a change at midnight).
-  let t = utc - zone.offset(utc) * 60_000;
-  t = utc - zone.offset(t) * 60_000;
-  return t;
-}
-
 function validCalendarDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
   return d <= (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!);

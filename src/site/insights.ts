@@ -10,7 +10,7 @@
  *   started (in its time zone) to the action's `closed` day.
  */
 import { DETECTION_METHODS, SEVERITIES, type DetectionMethod, type Severity, type SiteConfig } from '../core/model.js';
-import { dateInZone } from '../core/time.js';
+import { dateIn } from '../core/calendar.js';
 import { isOpenAction, isOverdue } from '../core/actions.js';
 import { compareStrings } from '../core/compare.js';
 import { dateUtc, monthUtc } from '../core/format.js';
@@ -261,7 +261,7 @@ function actionFigures(incidents: readonly IncidentView[], now: number): Insight
     const q = quarterOf(inc.started);
     let bucket = quarters.get(q);
     if (!bucket) quarters.set(q, (bucket = empty()));
-    const startDay = Date.parse(`${dateInZone(inc.started, inc.timezone)}T00:00:00Z`);
+    const startDay = Date.parse(`${dateIn(inc.started, inc.timezone)}T00:00:00Z`);
     for (const a of inc.actions) {
       for (const b of [total, bucket]) {
         b.total++;

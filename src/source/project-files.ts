@@ -12,6 +12,7 @@ import { compareStrings } from '../core/compare.js';
 import { closest } from '../core/suggest.js';
 import { INCIDENTS_DIR, LOCALES_DIR, STATIC_DIR } from './layout.js';
 import { readSourceSync } from './files.js';
+import { refusal, refusalMessage } from './inputs.js';
 
 const STRINGS_FILE = /\.(json|ya?ml)$/i;
 
@@ -41,8 +42,9 @@ export function readLocaleFiles(root: string): { files: { file: string; text: st
       diagnostics.push(fileDiagnostic(file, Rule.FileUnreadable, 'the symbolic link points to nothing (a broken link or a loop)', 'remove or fix the link'));
       continue;
     }
-    if (!inside(realRoot, real)) {
-      diagnostics.push(fileDiagnostic(file, Rule.SymlinkOutsideRoot, 'the symbolic link points outside the project; refusing to read it', 'copy the file into locales/ instead of linking to it'));
+    const refused = refusal(realRoot, real);
+    if (refused) {
+      diagnostics.push(fileDiagnostic(file, Rule.SymlinkOutsideRoot, refusalMessage('the symbolic link', refused), 'copy the file into locales/ instead of linking to it'));
       continue;
     }
     const source = readSourceSync(root, file);
@@ -60,7 +62,7 @@ function imageFile(realRoot: string, root: string, file: string): { abs: string 
   } catch {
     return { problem: 'missing' };
   }
-  if (!inside(path.join(realRoot, INCIDENTS_DIR), real) && !inside(path.join(realRoot, STATIC_DIR), real)) return { problem: 'outside' };
+  if (refusal(realRoot, real) || (!inside(path.join(realRoot, INCIDENTS_DIR), real) && !inside(path.join(realRoot, STATIC_DIR), real))) return { problem: 'outside' };
   try {
     if (!statSync(real).isFile()) return { problem: 'not-file' };
   } catch {

@@ -5,7 +5,8 @@
  */
 import type { Action } from '../core/model.js';
 import { Rule } from '../core/rules.js';
-import { dateInZone, parseDate, startOfDateInZone } from '../core/time.js';
+import { parseDate } from '../core/time.js';
+import { dateIn, startOfDate } from '../core/calendar.js';
 import { isOpenAction } from '../core/actions.js';
 import { pathName, type Checker, type FramePath } from './checker.js';
 import { nowSide } from './now-window.js';
@@ -26,18 +27,18 @@ export function readClosed(c: Checker, path: FramePath, value: string, action: A
     ok = false;
   }
   if (times.started !== undefined) {
-    const startedDay = dateInZone(times.started, times.zone);
+    const startedDay = dateIn(times.started, times.zone);
     if (closed < startedDay) {
       c.flag(path, Rule.ClosedBeforeStarted, `action "${action.title}" is closed on ${closed}, before its incident started (${startedDay}, ${times.zone})`, `write a day on or after ${startedDay}`);
       ok = false;
     }
   }
   // In the future until the closing day begins in the incident's zone: the verdict changes then.
-  const from = startOfDateInZone(closed, times.zone);
+  const from = startOfDate(closed, times.zone);
   const future = c.now < from;
   nowSide(c.window, from, !future);
   if (future) {
-    c.flag(path, Rule.ClosedInFuture, `action "${action.title}" is closed on ${closed}, later than today (${dateInZone(c.now, times.zone)}, ${times.zone})`, 'write the day the action was actually closed');
+    c.flag(path, Rule.ClosedInFuture, `action "${action.title}" is closed on ${closed}, later than today (${dateIn(c.now, times.zone)}, ${times.zone})`, 'write the day the action was actually closed');
     ok = false;
   }
   return ok ? closed : undefined;
