@@ -222,9 +222,9 @@ describe('incremental output', () => {
     const cacheDir = path.join(root, CACHE_DIR);
     const g = await generateSite(root, { now: BENCH_SOURCE_DATE_EPOCH * 1000, drafts: false, cache: true });
     assert.ok(g.ok);
-    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' }, g.late);
-    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1' }, g.late);
-    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2' }, g.late);
+    const first = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1', statics: g.project.staticFiles }, g.late);
+    const same = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 1', statics: g.project.staticFiles }, g.late);
+    const other = await writeOutput(root, out, g.pending, { cacheDir, tool: 'postmortem 2', statics: g.project.staticFiles }, g.late);
     assert.ok(same.reused >= 100, `the same tool reuses the incidents' files (${same.reused})`);
     assert.equal(other.reused, 0, 'a record made by another tool is not trusted');
     assert.equal(first.files, other.files);
