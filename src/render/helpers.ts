@@ -37,16 +37,6 @@ export interface PhaseRow {
   bars: { x: number; width: number; impact: ComponentStatus }[];
 }
 
-const LINK_KIND_LABEL: Record<string, string> = {
-  postmortem: 'Postmortem',
-  status: 'Status page',
-  dashboard: 'Dashboard',
-  graph: 'Graph',
-  ticket: 'Ticket',
-  chat: 'Chat',
-  related: 'Related',
-  other: 'Other',
-};
 
 /** Per-model lookups, computed once per model. */
 export interface Derived {
@@ -242,8 +232,9 @@ export class Helpers {
     const key = `label.${value}`;
     return this.locale.has(key) ? this.locale.t(key) : label(value);
   }
+  /** How an incident was detected (`detection.<method>`); a method the catalogue does not know, as written. */
   detection(method: string): string {
-    return detectionLabel(method);
+    return this.locale.has(`detection.${method}`) ? this.locale.t(`detection.${method}`) : detectionLabel(method);
   }
   severity(sev: string): string {
     return this.locale.has(`severity.${sev}`) ? this.locale.t(`severity.${sev}`) : sev;
@@ -319,7 +310,7 @@ export class Helpers {
   /** What a link points at, in words (`Postmortem`, `Dashboard`, …); '' without a kind. */
   linkKind(kind: string | undefined): string {
     if (!kind) return '';
-    return this.locale.has(`link.${kind}`) ? this.locale.t(`link.${kind}`) : (LINK_KIND_LABEL[kind] ?? kind);
+    return this.locale.has(`link.${kind}`) ? this.locale.t(`link.${kind}`) : kind;
   }
   /** "Lasted 4 h 17 min", "Ongoing for 2 h"; maintenance: "Planned window 2 h", "In progress for 1 h of 2 h". */
   durationText(inc: IncidentView): string {
