@@ -129,6 +129,11 @@ export class Helpers {
     const inc = typeof incident === 'string' ? this.model.byId.get(incident) : incident;
     return html(inc && inc.lang !== this.locale.language ? ` lang="${escapeHtml(inc.lang)}"` : '');
   }
+  /** HTML: ` lang="…"` for the project's words gathered from many incidents (factors), when `content_language` is not the site's language. */
+  contentLang(): Html {
+    const c = this.model.config.contentLanguage;
+    return html(c && c !== this.locale.language ? ` lang="${escapeHtml(c)}"` : '');
+  }
   /** The display zone's name for people: `UTC`, `Central European Time (Europe/Berlin)`. */
   zoneName(): string {
     return this.locale.zoneName();
