@@ -148,7 +148,9 @@ describe('insights against an independent computation', () => {
     const fig = api.figures.severity.find((f: { metric: string }) => f.metric === 'duration');
     for (const row of fig.rows) {
       const m = own(recs, 'duration', row.key);
-      const text = `n = ${m.n} · median ${formatDuration(m.median!)} · 90th percentile ${formatDuration(m.p90!)}`;
+      // The pages write durations as the site's language does: a number never wraps away from its unit.
+      const dur = (ms: number) => formatDuration(ms).replace(/(\d) /g, '$1\u00a0');
+      const text = `n = ${m.n} · median ${dur(m.median!)} · 90th percentile ${dur(m.p90!)}`;
       assert.ok(section.includes(text), `the page says "${text}" for ${row.key}`);
     }
     const year = api.years[0].year as string;

@@ -67,7 +67,7 @@ describe('the package\'s catalogues', () => {
     const unknown = [...asked].filter((k) => !Object.hasOwn(english, k));
     assert.deepEqual(unknown, [], 'keys asked for that English does not have');
     // Keys built from a value (`label.${status}`) are asked for by prefix.
-    const dynamic = ['label.', 'severity.', 'priority.', 'kind.', 'banner.', 'impact.', 'badge.', 'duration.', 'meta.'];
+    const dynamic = ['label.', 'severity.', 'priority.', 'kind.', 'banner.', 'impact.', 'badge.', 'duration.', 'meta.', 'detection.', 'link.'];
     const unused = Object.keys(english).filter((k) => !asked.has(k) && !dynamic.some((p) => k.startsWith(p)) && !text.includes(`'${k}'`));
     assert.deepEqual(unused, [], 'English strings nothing shows');
   });

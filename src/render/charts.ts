@@ -19,6 +19,12 @@ const BAND_END = 6;
 const LOG_START = 8;
 const LOG_END = 99;
 
+/** The words of the charts, in the site's language: catalogue strings and durations (`Helpers.t`, `.duration`). */
+export interface ChartWords {
+  t(key: string, params?: Record<string, string | number>): string;
+  duration(ms: number): string;
+}
+
 const pct = (x: number) => `${Math.round(x * 100) / 100}%`;
 
 /** Horizontal position (percent) of a duration. */
@@ -28,30 +34,37 @@ export function xOf(ms: number): number {
   return LOG_START + f * (LOG_END - LOG_START);
 }
 
-const TICKS: readonly [number, string][] = [
-  [MINUTE, '1 min'],
-  [10 * MINUTE, '10 min'],
-  [60 * MINUTE, '1 h'],
-  [6 * 60 * MINUTE, '6 h'],
-  [24 * 60 * MINUTE, '1 d'],
-  [7 * 24 * 60 * MINUTE, ''],
-  [30 * 24 * 60 * MINUTE, '30 d'],
+/** The axis' ticks; those with a label say their duration. */
+const TICKS: readonly [number, boolean][] = [
+  [MINUTE, false],
+  [10 * MINUTE, true],
+  [60 * MINUTE, true],
+  [6 * 60 * MINUTE, true],
+  [24 * 60 * MINUTE, true],
+  [7 * 24 * 60 * MINUTE, false],
+  [30 * 24 * 60 * MINUTE, true],
 ];
 
-/** A duration as a reader says it; negative ones (detected before impact began) with a sign. */
+/** A duration as a reader says it; negative ones (detected before impact began) with a sign. For the terminal. */
 export function durationText(ms: number): string {
   return ms < 0 ? `−${formatDuration(-ms)} (before impact began)` : formatDuration(ms);
 }
 
+/** The same in the site's language, for the pages. */
+export function durationWords(ms: number, w: ChartWords): string {
+  return ms < 0 ? w.t('insights.before_impact', { duration: w.duration(-ms) }) : w.duration(ms);
+}
+
 /** The axis under a chart's rows (decorative: the rows' labels say the numbers). */
-export function axisSvg(): string {
+export function axisSvg(w: ChartWords): string {
   // The 1-minute tick is left unlabelled (the band's label ends there), and the week's (30 d is close by on a phone).
-  const ticks = TICKS.map(([ms, label], i) => {
+  const ticks = TICKS.map(([ms, labelled], i) => {
+    const label = labelled ? escapeHtml(w.duration(ms)) : '';
     const x = pct(xOf(ms));
     const anchor = i === TICKS.length - 1 ? 'end' : 'middle';
     return `<line x1="${x}" x2="${x}" y1="0" y2="6"/>${i === 0 || !label ? '' : `<text x="${x}" y="20" text-anchor="${anchor}">${label}</text>`}`;
   }).join('');
-  return `<svg class="axis" width="100%" height="24" aria-hidden="true" focusable="false"><text x="0" y="20" text-anchor="start">&lt; 1 min</text>${ticks}</svg>`;
+  return `<svg class="axis" width="100%" height="24" aria-hidden="true" focusable="false"><text x="0" y="20" text-anchor="start">${escapeHtml(w.t('insights.axis_under', { duration: w.duration(MINUTE) }))}</text>${ticks}</svg>`;
 }
 
 /** Lines at the median and the 90th percentile, where there are enough values for them. */
@@ -62,18 +75,18 @@ function quantileLines(d: Distribution, height: number): string {
   return out;
 }
 
-function binLabel(k: number): string {
-  if (k === 0) return 'under 1 min';
+function binLabel(k: number, w: ChartWords): string {
+  if (k === 0) return w.t('insights.bin_under', { duration: w.duration(MINUTE) });
   const lo = BIN_EDGES_MS[k - 1]!;
   const hi = BIN_EDGES_MS[k];
-  return hi === undefined ? `${formatDuration(lo)} or more` : `${formatDuration(lo)} to ${formatDuration(hi)}`;
+  return hi === undefined ? w.t('insights.bin_over', { duration: w.duration(lo) }) : w.t('insights.bin_range', { from: w.duration(lo), to: w.duration(hi) });
 }
 
 /** The non-empty bins of a distribution in words: "2 under 1 min, 5 from 10 min to 20 min". */
-export function binsText(d: Distribution): string {
+export function binsText(d: Distribution, w: ChartWords): string {
   const parts: string[] = [];
   d.bins.forEach((count, k) => {
-    if (count > 0) parts.push(`${count} ${binLabel(k)}`);
+    if (count > 0) parts.push(w.t('insights.bin_count', { count, range: binLabel(k, w) }));
   });
   return parts.join(', ');
 }
@@ -81,7 +94,7 @@ export function binsText(d: Distribution): string {
 const ROW_HEIGHT = 28;
 
 /** An aggregated row (all-time view): one bar per bin, as high as its share of the row's largest bin. */
-export function binsSvg(d: Distribution, name: string): string {
+export function binsSvg(d: Distribution, name: string, w: ChartWords): string {
   const max = Math.max(1, ...d.bins);
   const bars = d.bins
     .map((count, k) => {
@@ -92,7 +105,7 @@ export function binsSvg(d: Distribution, name: string): string {
       return `<rect class="bin" x="${pct(x0 + 0.15)}" width="${pct(Math.max(0.3, x1 - x0 - 0.3))}" y="${ROW_HEIGHT - h}" height="${h}"/>`;
     })
     .join('');
-  const label = d.n === 0 ? `${name}: no values` : `${name}: ${binsText(d)}`;
+  const label = d.n === 0 ? w.t('insights.row_empty', { name }) : w.t('insights.row', { name, bins: binsText(d, w) });
   return `<svg class="strip" width="100%" height="${ROW_HEIGHT}" role="img" aria-label="${escapeHtml(label)}"><line class="base" x1="0" x2="100%" y1="${ROW_HEIGHT - 0.5}" y2="${ROW_HEIGHT - 0.5}"/>${bars}${quantileLines(d, ROW_HEIGHT)}</svg>`;
 }
 
@@ -107,12 +120,12 @@ export interface Mark {
  * A row of marks, one per incident, each a link to it (per-year view), in the order of their values: the keyboard
  * goes from left to right. Marks are translucent, so that where they pile up the row is darker.
  */
-export function marksSvg(d: Distribution, marks: readonly Mark[], name: string): string {
+export function marksSvg(d: Distribution, marks: readonly Mark[], name: string, w: ChartWords): string {
   const dots = [...marks]
     .sort((a, b) => a.value - b.value)
     .map((m) => `<a href="${escapeHtml(m.href)}"><title>${escapeHtml(m.label)}</title><circle cx="${pct(xOf(m.value))}" cy="${ROW_HEIGHT / 2}" r="5"/></a>`)
     .join('');
-  return `<svg class="strip marks" width="100%" height="${ROW_HEIGHT + 2}" role="group" aria-label="${escapeHtml(`${name}: ${marks.length} ${marks.length === 1 ? 'incident' : 'incidents'}, each a link`)}"><line class="base" x1="0" x2="100%" y1="${ROW_HEIGHT + 1.5}" y2="${ROW_HEIGHT + 1.5}"/>${quantileLines(d, ROW_HEIGHT + 2)}${dots}</svg>`;
+  return `<svg class="strip marks" width="100%" height="${ROW_HEIGHT + 2}" role="group" aria-label="${escapeHtml(w.t('insights.row_marks', { name, count: marks.length }))}"><line class="base" x1="0" x2="100%" y1="${ROW_HEIGHT + 1.5}" y2="${ROW_HEIGHT + 1.5}"/>${quantileLines(d, ROW_HEIGHT + 2)}${dots}</svg>`;
 }
 
 /** Incidents per month, stacked by severity (bottom: the worst). Decorative next to its table. */

@@ -6,9 +6,10 @@
  * Rendered on every build (it shows what is going on now); kept out of the sitemap (noindex).
  */
 import { createHash } from 'node:crypto';
-import { escapeHtml, humanUtc, isoUtc } from '../core/index.js';
+import { escapeHtml, isoUtc } from '../core/index.js';
+import { html, type Locale } from '../core/locale.js';
 import type { IncidentView, SiteModel } from '../site/index.js';
-import { label } from './labels.js';
+import { derive } from './helpers.js';
 import type { PendingFile } from './types.js';
 import type { Renderer } from './renderer.js';
 
@@ -21,18 +22,21 @@ function stylesheet(renderer: Renderer, model: SiteModel): string {
   return `../${EMBED_CSS}?v=${createHash('sha256').update(css).digest('hex').slice(0, 10)}`;
 }
 
-function item(inc: IncidentView): string {
-  const status = label(inc.status);
+function item(inc: IncidentView, locale: Locale): string {
+  const key = `label.${inc.status}`;
+  const status = locale.has(key) ? locale.t(key) : inc.status;
   return `<li><a href="../${escapeHtml(inc.path)}" rel="noopener">${escapeHtml(inc.title)}</a> <span class="mu">${escapeHtml(status)}</span></li>`;
 }
 
 export function embedPage(model: SiteModel, css: string): string {
   const active = [...model.active, ...model.maintenanceActive];
-  const { indicator, description } = model.overall;
+  const locale = derive(model).locale;
+  const { indicator, status } = model.overall;
+  const description = locale.t(`banner.${status}`);
   const title = model.config.title;
-  const list = active.length ? `<ul>${active.map(item).join('')}</ul>` : '';
+  const list = active.length ? `<ul>${active.map((inc) => item(inc, locale)).join('')}</ul>` : '';
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(locale.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -46,7 +50,7 @@ export function embedPage(model: SiteModel, css: string): string {
 <body>
 <main class="${escapeHtml(indicator === 'none' ? 'ok' : indicator)}">
 <h1><a href="../" rel="noopener">${escapeHtml(description)}</a></h1>
-${list}<p class="mu"><a href="../" rel="noopener">${escapeHtml(title)}</a> · updated <time datetime="${isoUtc(model.now)}">${escapeHtml(humanUtc(model.now))}</time></p>
+${list}<p class="mu">${locale.th('embed.updated', { site: html(`<a href="../" rel="noopener">${escapeHtml(title)}</a>`), time: html(`<time datetime="${isoUtc(model.now)}">${escapeHtml(locale.dateTime(model.now))}</time>`) })}</p>
 </main>
 </body>
 </html>

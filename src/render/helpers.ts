@@ -37,16 +37,6 @@ export interface PhaseRow {
   bars: { x: number; width: number; impact: ComponentStatus }[];
 }
 
-const LINK_KIND_LABEL: Record<string, string> = {
-  postmortem: 'Postmortem',
-  status: 'Status page',
-  dashboard: 'Dashboard',
-  graph: 'Graph',
-  ticket: 'Ticket',
-  chat: 'Chat',
-  related: 'Related',
-  other: 'Other',
-};
 
 /** Per-model lookups, computed once per model. */
 export interface Derived {
@@ -138,6 +128,11 @@ export class Helpers {
   lang(incident: IncidentView | string | null | undefined): Html {
     const inc = typeof incident === 'string' ? this.model.byId.get(incident) : incident;
     return html(inc && inc.lang !== this.locale.language ? ` lang="${escapeHtml(inc.lang)}"` : '');
+  }
+  /** HTML: ` lang="…"` for the project's words gathered from many incidents (factors), when `content_language` is not the site's language. */
+  contentLang(): Html {
+    const c = this.model.config.contentLanguage;
+    return html(c && c !== this.locale.language ? ` lang="${escapeHtml(c)}"` : '');
   }
   /** The display zone's name for people: `UTC`, `Central European Time (Europe/Berlin)`. */
   zoneName(): string {
@@ -242,8 +237,9 @@ export class Helpers {
     const key = `label.${value}`;
     return this.locale.has(key) ? this.locale.t(key) : label(value);
   }
+  /** How an incident was detected (`detection.<method>`); a method the catalogue does not know, as written. */
   detection(method: string): string {
-    return detectionLabel(method);
+    return this.locale.has(`detection.${method}`) ? this.locale.t(`detection.${method}`) : detectionLabel(method);
   }
   severity(sev: string): string {
     return this.locale.has(`severity.${sev}`) ? this.locale.t(`severity.${sev}`) : sev;
@@ -319,7 +315,7 @@ export class Helpers {
   /** What a link points at, in words (`Postmortem`, `Dashboard`, …); '' without a kind. */
   linkKind(kind: string | undefined): string {
     if (!kind) return '';
-    return this.locale.has(`link.${kind}`) ? this.locale.t(`link.${kind}`) : (LINK_KIND_LABEL[kind] ?? kind);
+    return this.locale.has(`link.${kind}`) ? this.locale.t(`link.${kind}`) : kind;
   }
   /** "Lasted 4 h 17 min", "Ongoing for 2 h"; maintenance: "Planned window 2 h", "In progress for 1 h of 2 h". */
   durationText(inc: IncidentView): string {

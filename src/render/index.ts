@@ -16,5 +16,5 @@ export * from './badges.js';
 export { latestUpdate, NOTIFY_SNAPSHOT_FORMAT, NOTIFY_SNAPSHOT_PATH, NOTIFY_SNAPSHOT_VERSION, notifySnapshot, type IncidentPhase, type NotifySnapshot, type SnapshotIncident, type SnapshotService } from './notify-snapshot.js';
 export { EMBED_PATH, embedPage } from './embed.js';
 export { insightsApiFiles, insightsRecord, INSIGHTS_API_PATH, insightsYearApiPath } from './insights-api.js';
-export { METRIC_LABEL } from './insight-helpers.js';
+export { METRIC_LABEL } from './insights-text.js';
 export { insightsText } from './insights-text.js';

@@ -5,11 +5,17 @@
  */
 import type { SiteConfig } from '../core/model.js';
 import { formatDuration } from '../core/format.js';
-import { MIN_N, type Distribution, type Grouping, type Insights } from '../site/index.js';
+import { MIN_N, type Distribution, type Grouping, type Insights, type Metric } from '../site/index.js';
 import { durationText } from './charts.js';
 import { detectionLabel } from './labels.js';
-import { METRIC_LABEL } from './insight-helpers.js';
 import { escapeControls } from '../core/terminal.js';
+
+/** The metrics' names for the terminal (English: `stats` is not a page; the pages use the catalogue). */
+export const METRIC_LABEL: Record<Metric, string> = {
+  time_to_detect: 'Time to detect',
+  time_to_mitigate: 'Time to mitigate',
+  duration: 'Duration',
+};
 
 /** Input on its way to the terminal (core/terminal.ts). */
 const terminalSafe = escapeControls;

@@ -57,7 +57,7 @@ export class PageKeys {
     const prev = fp(inc.prevId);
     const next = fp(inc.nextId);
     if (prev === null || next === null) return undefined;
-    const related = JSON.stringify(relatedViews(model, inc).map((r) => [r.incident.id, r.incident.title, r.incident.started, r.incident.severity, r.incident.draft, r.why]));
+    const related = JSON.stringify(relatedViews(model, inc).map((r) => [r.incident.id, r.incident.title, r.incident.started, r.incident.severity, r.incident.draft, String(r.why)]));
     return createHash('sha256').update(`${this.site(model)}\0${inc.fingerprint}\0${prev}\0${next}\0${related}`).digest('base64url');
   }
 

@@ -6,7 +6,8 @@ import { isOpenAction } from '../core/actions.js';
 import { dateUtc, monthUtc } from '../core/format.js';
 import { INCIDENT_SEVERITIES, insightYears, modelInsights, relatedIncidents, type RelatedReason, type IncidentView, type ServiceView, type SiteModel } from '../site/index.js';
 import { derive, type Derived, type Helpers } from './helpers.js';
-import type { Locale } from '../core/locale.js';
+import { html, type Html, type Locale } from '../core/locale.js';
+import { escapeHtml } from '../core/text.js';
 
 /** What every template receives as `it` (page templates also get the fields listed in TEMPLATES). */
 export interface PageData {
@@ -215,13 +216,19 @@ export function contentSecurityPolicy(allows: PageSpec['allows'] = {}): string {
 /** A related incident as its page shows it: the incident and why it was chosen, in words. */
 export interface RelatedView {
   incident: IncidentView;
-  why: string;
+  /** HTML: the reasons, the incidents' own words marked with their language. */
+  why: Html;
 }
 
+const REASON_KEY: Record<RelatedReason['kind'], string> = { service: 'related.service', tag: 'related.tag', factor: 'related.factor', words: 'related.words' };
+
 /** Why a related incident was chosen, in the site's language (`related.service`, `.tag`, `.factor`, `.words`). */
-function reasonText(r: RelatedReason, serviceName: (id: string) => string, locale: Locale): string {
+function reasonHtml(r: RelatedReason, serviceName: (id: string) => string, locale: Locale, contentLang: string): string {
   const values = r.kind === 'service' ? r.values.map(serviceName) : r.values;
-  return locale.t(`related.${r.kind}`, { count: values.length, list: locale.list(values, 'unit') });
+  // Tags, factors and words come from the incidents, in their language (which may not be the site's).
+  const own = r.kind !== 'service' && contentLang !== locale.language;
+  const items = values.map((v) => (own ? `<span lang="${escapeHtml(contentLang)}">${escapeHtml(v)}</span>` : escapeHtml(v)));
+  return String(locale.th(REASON_KEY[r.kind], { count: values.length, list: html(locale.list(items, 'unit')) }));
 }
 
 /** The related incidents of an incident's page (see site/related.ts), with their reasons as text. */
@@ -232,8 +239,8 @@ export function relatedViews(model: SiteModel, inc: IncidentView): RelatedView[]
   return relatedIncidents(model, inc).flatMap((r) => {
     const incident = model.byId.get(r.id);
     if (!incident) return [];
-    const why = r.reasons.map((x) => reasonText(x, name, locale)).join('; ');
-    return [{ incident, why: why.charAt(0).toUpperCase() + why.slice(1) }];
+    const why = r.reasons.map((x) => reasonHtml(x, name, locale, incident.lang)).join('; ');
+    return [{ incident, why: html(why.charAt(0).toUpperCase() + why.slice(1)) }];
   });
 }
 

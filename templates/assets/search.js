@@ -4,12 +4,33 @@
 const box = document.getElementById('search');
 const noJs = document.getElementById('search-nojs');
 const PAGE = 20;
-const SEVERITY = { critical: 'Critical', major: 'Major', minor: 'Minor', notice: 'Notice', maintenance: 'Maintenance' };
+// The words, in the site's language, from the page (data-words: the catalogue's search.js_* strings).
+const WORDS = (() => {
+  try {
+    return JSON.parse((box && box.dataset.words) || '{}');
+  } catch {
+    return {};
+  }
+})();
+const SEVERITY = WORDS.severity || {};
+/** A catalogue string with its {name} placeholders filled; plural ones choose their form by count. */
+function words(key, params = {}) {
+  let m = WORDS[key];
+  if (m && typeof m === 'object') {
+    let category = 'other';
+    try {
+      category = new Intl.PluralRules(WORDS.intl || document.documentElement.lang).select(params.count);
+    } catch {}
+    m = m[category] || m.other;
+  }
+  if (typeof m !== 'string') return '';
+  return m.replace(/\{([a-zA-Z_]+)\}/g, (whole, name) => (params[name] === undefined ? whole : typeof params[name] === 'number' ? params[name].toLocaleString(WORDS.intl) : String(params[name])));
+}
 
 if (box) {
   box.hidden = false;
   if (noJs) noJs.hidden = true;
-  start().catch((e) => say(`The search could not start: ${e && e.message ? e.message : e}. Every incident is listed in the incident history.`));
+  start().catch((e) => say(words('failed', { error: e && e.message ? e.message : e })));
 }
 
 function say(text) {
@@ -56,7 +77,7 @@ async function start() {
   input.value = params.get('q') || '';
   for (const [name, el] of Object.entries(selects)) el.value = params.get(name) || '';
 
-  say('Loading the search index…');
+  say(words('loading'));
   const pagefind = await import(new URL('pagefind.js', bundle).href);
   await pagefind.options({ baseUrl: root.pathname, excerptLength: 24 });
   const response = await fetch(new URL('shards.json', bundle));
@@ -71,7 +92,7 @@ async function start() {
   const more = document.createElement('button');
   more.type = 'button';
   more.className = 'search-more';
-  more.textContent = 'Show more results';
+  more.textContent = words('more');
 
   async function showMore(focusFirst) {
     const mine = seq;
@@ -98,7 +119,7 @@ async function start() {
     if (!term && Object.keys(filters).length === 1) {
       list.replaceChildren();
       more.remove();
-      say('Type a word or a phrase: a service, an error message, a cause.');
+      say(words('prompt'));
       return;
     }
     const found = await pagefind.search(term || null, { filters });
@@ -108,7 +129,7 @@ async function start() {
     list.replaceChildren();
     more.remove();
     const n = results.length;
-    say(n === 0 ? 'No incident matches.' : `${n} ${n === 1 ? 'incident matches' : 'incidents match'}${term ? ` “${term}”` : ''}.`);
+    say(n === 0 ? words('none') : term ? words('matchesTerm', { count: n, term }) : words('matches', { count: n }));
     await showMore(false);
   }
 
