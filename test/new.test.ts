@@ -7,13 +7,12 @@ import { parse as parseYaml } from 'yaml';
 import { main, type Io } from '../src/cli/main.js';
 import { yamlScalar } from '../src/scaffold/index.js';
 
-/** 2024-06-15T03:30:00Z: still 14 June in New York, the zone the site reads times in and shows its days in. */
+/** 2024-06-15T03:30:00Z: still 14 June in New York, the zone the site reads local times in (its pages show UTC days). */
 const EPOCH = String(Date.parse('2024-06-15T03:30:00Z') / 1000);
 
 const SITE = `title: Acme Status
 base_url: https://acme.example/status/
 timezone: America/New_York
-display_timezone: America/New_York
 services:
   - id: api
     name: API
@@ -66,7 +65,7 @@ describe('postmortem new', () => {
     assert.equal(
       r.err,
       'To write before it is published (until then `check` warns: template-placeholder):\n' +
-        ['  line  4  summary', '  line 37  ## Impact', '  line 41  ## What happened', '  line 45  ## Root cause', '  line 51  ### What went well', '  line 55  ### What went wrong', '  line 59  ### Where we got lucky', '  line 63  ## Action items'].join('\n') +
+        ['  line  4  summary', '  line 42  ## Impact', '  line 46  ## What happened', '  line 52  ## Root cause', '  line 58  ### What went well', '  line 62  ### What went wrong', '  line 66  ### Where we got lucky', '  line 70  ## Action items'].join('\n') +
         '\n',
     );
     const text = await readFile(path.join(root, rel), 'utf8');
@@ -112,6 +111,16 @@ describe('postmortem new', () => {
     assert.equal(clash.code, 1);
     assert.match(clash.err, /incidents\/2024\/2024-06-15-cache-outage\.md already has the id "2024-06-15-cache-outage"/);
     assert.deepEqual((await readdir(path.join(root, 'incidents'))).sort(), ['2024', '2024-06-15-database-failover.md']);
+  });
+
+  it('names the file by the day of display_timezone when the site shows its days in another zone than UTC', async () => {
+    const other = await project();
+    roots.push(other);
+    await writeFile(path.join(other, 'site.yaml'), `${SITE}display_timezone: America/New_York\n`);
+    const r = await run(['new', 'Database failover', '--root', other], other);
+    assert.equal(r.code, 0, r.err);
+    // 03:30 UTC on 15 June is 14 June in New York, the day the pages of this site show.
+    assert.equal(r.out, 'incidents/2024-06-14-database-failover.md\n');
   });
 
   it('uses --severity, --services, --started (its UTC date) and --draft; maintenance gets its own template', async () => {

@@ -196,7 +196,7 @@ describe('impact phases: the site model', () => {
     const m = makeModel([inc], { now: MODEL_NOW });
     const status = Object.fromEntries(m.services.map((s) => [s.id, s.status]));
     assert.deepEqual(status, { api: 'operational', website: 'degraded_performance', db: 'partial_outage' });
-    assert.deepEqual(m.overall, { indicator: 'major', description: 'Partial System Outage' });
+    assert.deepEqual(m.overall, { status: 'partial_outage', indicator: 'major', description: 'Partial System Outage' });
     assert.deepEqual(m.active.map((i) => i.id), ['slack'], 'the incident itself is still ongoing');
     // Before the second phase, the first applies.
     const earlier = makeModel([inc], { now: '2024-06-15T09:30:00Z' });
@@ -392,18 +392,18 @@ describe('impact phases: the built site, as readers and API clients meet it', ()
     // A service without `since` lives from the first year of the history (2019).
     assert.equal(services.find((s: { id: string }) => s.id === 'api').yearly[0].year, '2019');
     const page = await read('services/messaging/index.html');
-    assert.match(page, /<th scope="row">2021<\/th><td>99\.98 %<\/td><td>1 h 9 min<\/td>/);
+    assert.match(page, /<th scope="row">2021<\/th><td>99\.98\s?%<\/td><td>1\sh\s9\smin<\/td>/);
     const year = await read('history/index.html');
     assert.match(year, /<h2 id="uptime-years">Uptime by year<\/h2>/);
   });
 
   it('the incident page shows when each service was hit and recovered; link titles are text', async () => {
     const page = await read('incidents/2021-01-04-messaging-degraded-then-down/index.html');
-    assert.match(page, /Calls<\/a> <span class="muted">impacted 45 min<\/span>/);
+    assert.match(page, /Calls<\/a> <span class="muted">impacted 45\smin<\/span>/);
     assert.match(page, /<rect class="ph-operational" x="0" y="0" width="160\.7" height="8"\/><rect class="ph-partial_outage" x="160\.7" y="0" width="160\.7" height="8"\/>/);
     assert.match(page, />Earlier: gateway saturation &lt;in 2019&gt;<\/a> <span class="kind">Related<\/span>/);
     const ongoing = await read('incidents/cdn-and-api-errors/index.html');
-    assert.match(ongoing, /Public API<\/a> <span class="muted">impacted 2 h so far<\/span>/);
+    assert.match(ongoing, /Public API<\/a> <span class="muted">impacted 2\sh so far<\/span>/);
     assert.match(ongoing, /st-degraded_performance[^\n]*– ongoing<\/span>/);
   });
 });

@@ -68,6 +68,7 @@ describe('the incident schema describes the format', () => {
       'severity',
       'started',
       'detected',
+      'detection',
       'mitigated',
       'resolved',
       'services',
@@ -142,7 +143,7 @@ describe('the incident schema describes the format', () => {
 
   it('actions: title and status required; status, priority, kind enums; due a date; link a URL', () => {
     const action = props.actions!.items!;
-    assert.deepEqual(Object.keys(action.properties!), ['title', 'status', 'owner', 'due', 'priority', 'kind', 'link']);
+    assert.deepEqual(Object.keys(action.properties!), ['title', 'status', 'owner', 'due', 'priority', 'kind', 'link', 'closed']);
     assert.deepEqual(action.required, ['title', 'status']);
     assert.equal(action.additionalProperties, false);
     assert.deepEqual(action.properties!.status!.enum, ['open', 'in_progress', 'done', 'wont_do']);
