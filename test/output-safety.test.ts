@@ -181,9 +181,9 @@ describe('clear messages, never a stack trace', () => {
     }
     const dir = await project();
     try {
-      const big = Array.from({ length: 30 }, (_, i) => [`incidents/2024-05-${String(i + 1).padStart(2, '0')}-big.md`, VALID.replace('Body.', 'Lorem ipsum dolor sit amet. '.repeat(400))]);
+      const big = Array.from({ length: 30 }, (_, i) => [`incidents/2024-05-${String(i + 1).padStart(2, '0')}-big.md`, VALID.replace('Body.', 'Lorem ipsum dolor sit amet. '.repeat(800))]);
       const script = `set -e
-mkdir -p "$1/mnt" && mount -t tmpfs -o size=400k tmpfs "$1/mnt"
+mkdir -p "$1/mnt" && mount -t tmpfs -o size=2000k tmpfs "$1/mnt"
 node "$2" build "$1" --out "$1/mnt/site" --no-cache >/dev/null
 cp -r "$1/mnt/site" "$1/before"
 ${big.map(([f]) => `cp "$1/big.md" "$1/${f}"`).join('\n')}

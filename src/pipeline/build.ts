@@ -65,9 +65,12 @@ export type Generated =
     }
   | { ok: false; project: ProjectResult };
 
-/** What a search record is made from besides its incident's text: the tool and the services' names. */
+/**
+ * What a search record is made from besides its incident's text: the tool and the site's configuration (the
+ * services' names; the zone local times are read in, which moves `started`; base_url, …), as the build cache's key.
+ */
 export function searchContext(model: SiteModel, tool?: string): string {
-  return `${tool ?? toolIdentity()}\0${JSON.stringify(model.config.services.map((s) => [s.id, s.name]))}`;
+  return `${tool ?? toolIdentity()}\0${JSON.stringify(model.config)}`;
 }
 
 /**
