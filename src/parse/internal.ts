@@ -252,9 +252,12 @@ export function scanMarkdown(markdown: string, want: { links?: boolean } = {}): 
   return { sections, unclosed, malformed, links: found };
 }
 
-/** Whether `text` (a value where no section is read: a title, a timeline entry) holds the opening of one. */
+/**
+ * Whether `text` (a value where no section is read: a title, a timeline entry) holds `:::internal` anywhere, or a
+ * line meant as one: whoever wrote it expects what follows to be hidden, and it would be published as written.
+ */
 export function holdsInternalOpening(text: string): boolean {
-  return mayHaveInternal(text);
+  return /:{2,}[ \t]*internal/i.test(text) || mayHaveInternal(text);
 }
 
 /** An internal section's content range in the source, for a renderer: the section's node is its own. */

@@ -18,7 +18,8 @@ export interface IncidentRef {
   endColumn?: number;
 }
 
-const SLUG = SLUG_PATTERN.slice(1, -1);
+/** An id, its groups not capturing (the patterns below capture the id only). */
+const SLUG = SLUG_PATTERN.slice(1, -1).replaceAll('(', '(?:');
 const PAGE = new RegExp(`^(?:incidents/(${SLUG})(?:/(?:index\\.html)?)?|api/incidents/(${SLUG})\\.json)$`);
 const FILE = new RegExp(`^incidents/(?:[^/]+/)*(${SLUG})\\.md$`);
 
