@@ -87,7 +87,7 @@ Every rule it applies, with its severity and usual fix: postmortem rules.`,
   },
   build: {
     summary: 'validate, then build the site into dist/',
-    usage: 'postmortem build [dir] [--audience public|internal|both] [--out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--file-timeout SECONDS] [--root DIR]',
+    usage: 'postmortem build [dir] [--audience public|internal|both] [--out DIR] [--internal-out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--file-timeout SECONDS] [--root DIR]',
     help: `Validates exactly like \`check\`; on any error prints the diagnostics, exits 1 and leaves the previous
 output untouched. Otherwise builds the site beside the output folder and swaps it in at once.
 "Now" is the build time, or SOURCE_DATE_EPOCH (seconds) when set: the same inputs and the same
@@ -102,6 +102,8 @@ Options:
                     internal site's is ever reused for the public one
   --out DIR         output folder (default: <root>/dist; the internal site alone: internal.output
                     of site.yaml, else <root>/dist-internal; with both: the public site's)
+  --internal-out DIR  the internal site's folder (default: internal.output of site.yaml, else
+                    <root>/dist-internal); it may not be inside the public site's, nor hold it
   --drafts          publish drafts too
   --base-url URL    override base_url of site.yaml (e.g. for a preview deployment)
   --no-cache        do not read or write the build cache (<root>/.cache/postmortem/)
@@ -113,6 +115,7 @@ Options:
     options: {
       ...rootOption,
       out: { type: 'string' },
+      'internal-out': { type: 'string' },
       audience: { type: 'string' },
       drafts: { type: 'boolean' },
       'base-url': { type: 'string' },

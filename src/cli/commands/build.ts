@@ -39,19 +39,27 @@ function writeFailed(e: unknown, userTemplates: boolean, shown: string, io: Io):
   return 1;
 }
 
-/** Where each audience's site goes: `--out`, else dist/ and site.yaml's `internal.output` (default dist-internal). */
+/**
+ * Where each audience's site goes: the public one into `--out` (default dist/); the internal one into
+ * `--internal-out`, else (built alone) `--out`, else site.yaml's `internal.output` (default dist-internal). The two
+ * may not nest: the internal site would be published with the public one.
+ */
 function outputFolders(root: string, io: Io, values: Values, audiences: readonly Audience[], internalOutput: string | undefined): Map<Audience, string> {
-  const given = typeof values.out === 'string' ? path.resolve(io.cwd, values.out) : undefined;
+  const given = (v: unknown) => (typeof v === 'string' ? path.resolve(io.cwd, v) : undefined);
   const internalDefault = path.join(root, ...(internalOutput ?? INTERNAL_OUTPUT).split('/'));
   const out = new Map<Audience, string>();
-  for (const a of audiences) out.set(a, a === 'public' ? (given ?? path.join(root, 'dist')) : audiences.length === 1 ? (given ?? internalDefault) : internalDefault);
+  for (const a of audiences) {
+    if (a === 'public') out.set(a, given(values.out) ?? path.join(root, 'dist'));
+    else out.set(a, given(values['internal-out']) ?? (audiences.length === 1 ? given(values.out) : undefined) ?? internalDefault);
+  }
   const [pub, internal] = [out.get('public'), out.get('internal')];
   if (pub && internal) {
     const within = (a: string, b: string) => !path.relative(a, b).startsWith('..') && !path.isAbsolute(path.relative(a, b));
     if (within(pub, internal) || within(internal, pub)) {
-      throw new ProjectError(`the public site's folder (${path.relative(io.cwd, pub) || '.'}) and the internal site's (${path.relative(io.cwd, internal) || '.'}) must be apart, neither inside the other: the internal site would be published with the public one. Set internal.output in site.yaml to a folder of its own`);
+      throw new ProjectError(`the public site's folder (${path.relative(io.cwd, pub) || '.'}) and the internal site's (${path.relative(io.cwd, internal) || '.'}) must be apart, neither inside the other: the internal site would be published with the public one. Set internal.output in site.yaml (or --internal-out) to a folder of its own`);
     }
   }
+  if (values['internal-out'] !== undefined && !audiences.includes('internal')) throw new ProjectError('--internal-out names the internal site\'s folder: build it with --audience internal or both');
   return out;
 }
 
