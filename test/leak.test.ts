@@ -315,6 +315,8 @@ describe('the internal site shows everything, clearly marked', () => {
       assert.match(html, /<title>[^<]*\(internal\)<\/title>/, rel);
       assert.match(html, /assets\/internal\.css\?v=/, rel);
     }
+    assert.equal(await page('robots.txt'), 'User-agent: *\nDisallow: /\n', 'no robot is invited in');
+    assert.match(await readFile(path.join(dir, 'dist', 'robots.txt'), 'utf8'), /^User-agent: \*\nAllow: \//);
     const pub = await readFile(path.join(dir, 'dist', 'index.html'), 'utf8');
     assert.doesNotMatch(pub, /internal-banner|noindex|internal\.css/);
     assert.equal(await readFile(path.join(dir, 'dist', 'assets', 'internal.css'), 'utf8').catch(() => null), null, 'the public site has no internal stylesheet');

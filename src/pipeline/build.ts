@@ -115,7 +115,10 @@ export async function generateSites(root: string, opts: BuildOptions, audiences:
   }
   if (project.config === null || !r) return audiences.map(() => ({ ok: false, project: withDiagnostics(project, more) }));
   const config = project.config;
-  const made = (opts.check ? AUDIENCES : audiences).map((audience) => laidOut({ ...project, config }, r, audience, opts, baseUrl));
+  // `check` lays out the files of both sites, to check both against static/ (without static files, there is nothing
+  // to check them against: one model is enough, as before).
+  const laid = opts.check ? (project.staticFiles.length > 0 ? AUDIENCES : ['public' as const]) : audiences;
+  const made = laid.map((audience) => laidOut({ ...project, config }, r, audience, opts, baseUrl));
   more.push(...staticConflicts(project.staticFiles, [...new Set([...made.flatMap((m) => m.pending.map((f) => f.path)), SEARCH_PROBE])]));
   const checked = withDiagnostics(project, more);
   if (!publishable(checked)) return audiences.map(() => ({ ok: false, project: checked }));
