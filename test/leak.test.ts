@@ -356,6 +356,14 @@ describe('the internal site shows everything, clearly marked', () => {
     assert.equal(nearApi.near_miss, true);
   });
 
+  it('the actions page marks the internal actions and those of internal incidents, not the public ones', async () => {
+    const html = await page('actions/index.html');
+    const mark = ' <span class="sev internal-mark" lang="en">Internal</span></td>';
+    assert.ok(html.includes(`Fix zqlactioni</span>${mark}`), 'the action of the internal incident');
+    assert.ok(html.includes(`Unmute zqlactionp</a>${mark}`), 'the internal action of the public incident');
+    assert.ok(html.includes('Grow the disk zqlpubaction</span></td>'), 'a public action is not marked');
+  });
+
   it('counts, pagination and insights of the public site are of the public incidents alone', async () => {
     const pub = (rel: string) => readFile(path.join(dir, 'dist', rel), 'utf8');
     const index = JSON.parse(await pub('api/incidents/_index.json')) as { total: number };
