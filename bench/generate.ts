@@ -12,6 +12,9 @@
  *   root causes, contributing factors, actions (some done, some open, a few overdue), tags and authors; impact
  *   phases on a fifth of the incidents and links on some.
  * - Past maintenance, one maintenance in progress, a few upcoming; a few ongoing incidents.
+ * - What is internal (issue 15), chosen from each id so that the rest is what the seed always gave: a `:::internal`
+ *   section in one body in ten, responders in one in ten, `visibility: internal` on one in thirty, and a near miss
+ *   in one in fifty (of the incidents that change no impact by phases or in `services`).
  * - Every file is valid (`postmortem check` reports no error). The only warnings are the few overdue actions
  *   (about 1 % of incidents), which real projects have too.
  *
@@ -51,6 +54,8 @@ export interface GeneratedProject {
   overdueActions: number;
   /** SOURCE_DATE_EPOCH the project is valid for. */
   sourceDateEpoch: number;
+  /** How many files have each kind of internal part (issue 15). */
+  internal: { sections: number; responders: number; incidents: number; nearMisses: number };
 }
 
 export type IncidentKind = 'past' | 'past-maintenance' | 'ongoing' | 'maintenance-in-progress' | 'maintenance-upcoming' | 'draft';
@@ -762,6 +767,32 @@ function idHash(id: string): number {
   return h >>> 0;
 }
 
+/** An incident file with the internal parts its id chooses (see the module's comment), and which it got. */
+export function withInternalParts(id: string, text: string, rng: Rng): { text: string; parts: ('sections' | 'responders' | 'incidents' | 'nearMisses')[] } {
+  const h = idHash(`${id}:internal`);
+  const close = text.indexOf('\n---\n', 4);
+  let head = text.slice(0, close);
+  let body = text.slice(close);
+  const parts: ('sections' | 'responders' | 'incidents' | 'nearMisses')[] = [];
+  if (h % 10 === 0) {
+    body += `\n:::internal\n### What the team saw\n\nThe on-call engineer, ${NAMES[h % NAMES.length]}, first suspected \`${TECH[h % TECH.length]}\` and lost twenty minutes there; the\nrunbook step for ${REGIONS[h % REGIONS.length]} named a host retired last quarter. ${rng.pick(CAUSES)}.\n:::\n`;
+    parts.push('sections');
+  }
+  if ((h >>> 4) % 10 === 0) {
+    head += `\nresponders:\n  - { name: ${scalar(NAMES[(h >>> 8) % NAMES.length]!)}, role: incident commander }\n  - ${scalar(NAMES[(h >>> 12) % NAMES.length]!)}`;
+    parts.push('responders');
+  }
+  const maintenance = /\nseverity: maintenance\n/.test(head);
+  if (!maintenance && (h >>> 16) % 30 === 0) {
+    head += '\nvisibility: internal';
+    parts.push('incidents');
+  } else if (!maintenance && (h >>> 16) % 50 === 1 && !/\n\s+impact:/.test(head)) {
+    head += '\nnear_miss: true';
+    parts.push('nearMisses');
+  }
+  return { text: head + body, parts };
+}
+
 /** Write a project of `opts.incidents` incident files (plus `site.yaml`) into `dir` (created if needed). */
 export async function generateProject(dir: string, opts: GenerateOptions): Promise<GeneratedProject> {
   const rng = new Rng(opts.seed ?? 1);
@@ -775,6 +806,7 @@ export async function generateProject(dir: string, opts: GenerateOptions): Promi
   const stats = { words: 0, overdue: 0 };
   const kinds: Record<IncidentKind, number> = { past: 0, 'past-maintenance': 0, ongoing: 0, 'maintenance-in-progress': 0, 'maintenance-upcoming': 0, draft: 0 };
   const files: string[] = [];
+  const internalCounts = { sections: 0, responders: 0, incidents: 0, nearMisses: 0 };
   let bytes = 0;
   const years = new Set<string>();
   // Images in postmortems (issue 17): one in twenty shows a graph kept next to it, one in twenty a diagram of static/.
@@ -784,7 +816,9 @@ export async function generateProject(dir: string, opts: GenerateOptions): Promi
   for (const spec of specs) {
     const generated = incidentFile(rng, spec, now, usedIds, stats);
     const id = generated.id;
-    let text = generated.text;
+    const internal = withInternalParts(id, generated.text, new Rng(idHash(id)));
+    for (const part of internal.parts) internalCounts[part]++;
+    let text = internal.text;
     const year = id.slice(0, 4);
     if (!years.has(year)) {
       years.add(year);
@@ -801,7 +835,7 @@ export async function generateProject(dir: string, opts: GenerateOptions): Promi
     kinds[spec.kind]++;
   }
   files.sort();
-  return { root: dir, files, bytes, words: stats.words, kinds, overdueActions: stats.overdue, sourceDateEpoch: BENCH_SOURCE_DATE_EPOCH };
+  return { root: dir, files, bytes, words: stats.words, kinds, overdueActions: stats.overdue, sourceDateEpoch: BENCH_SOURCE_DATE_EPOCH, internal: internalCounts };
 }
 
 // CLI
@@ -815,6 +849,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const r = await generateProject(path.resolve(positionals[0]!), { incidents: Number(values.incidents ?? 100), seed: Number(values.seed ?? 1) });
   process.stdout.write(
     `Generated ${r.files.length} incidents (${(r.bytes / 1024 / 1024).toFixed(1)} MiB, ${r.words} words) in ${r.root}; build with SOURCE_DATE_EPOCH=${r.sourceDateEpoch}\n` +
-      `${JSON.stringify(r.kinds)}; overdue actions: ${r.overdueActions}\n`,
+      `${JSON.stringify(r.kinds)}; overdue actions: ${r.overdueActions}; internal parts: ${JSON.stringify(r.internal)}\n`,
   );
 }

@@ -20,6 +20,8 @@
  * - `dev` edit-to-page latency: `node build/bench/dev-latency.js --incidents N --edits E --json` when that
  *   script exists (median of its `editToPageMs`; it uses its own, simpler generated project), else n/a;
  * - output files and bytes (of the cold build's output folder);
+ * - both sites from one run (issue 15; the project has internal incidents, near misses, internal sections and
+ *   responders): `build --audience both`, cold and with nothing changed, and the internal site's output;
  * - two floors, in this process, on the same files: the I/O floor (walk incidents/, read every file and write
  *   the same bytes into a fresh folder) and the unified floor (single-threaded: per file, unified with
  *   remark-parse + remark-frontmatter + remark-gfm + remark-rehype + rehype-stringify, the frontmatter with
@@ -27,7 +29,7 @@
  *
  * Every figure is the median of `--runs` runs (default 3; 1 for sizes ≥ 10,000, `--runs-large`). Floors run
  * interleaved with the cold builds so that both see the same machine load. `--only cold,noop,edit,dev,floors`
- * limits what is measured (e.g. for a quick 10k look). `--profile SIZE` adds one cold build of that size under
+ * limits what is measured (e.g. for a quick 10k look; `audiences` too). `--profile SIZE` adds one cold build of that size under
  * `node --cpu-prof` and prints where its time goes (bench/profile.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -57,7 +59,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const BIN = path.join(REPO_ROOT, 'bin', 'postmortem.js');
 const CLI_MODULE = path.join(REPO_ROOT, 'build', 'src', 'cli', 'main.js');
 const DEV_LATENCY = path.join(REPO_ROOT, 'build', 'bench', 'dev-latency.js');
-const METRICS = ['cold', 'noop', 'edit', 'dev', 'floors', 'features'] as const;
+const METRICS = ['cold', 'noop', 'edit', 'dev', 'floors', 'features', 'audiences'] as const;
 type Metric = (typeof METRICS)[number];
 
 // ---------------------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ const buildFigures = (runs: ProcessRun[]): BuildFigures => ({
 export interface SizeResult {
   incidents: number;
   runs: number;
-  input: { files: number; bytes: number; words: number; kinds: GeneratedProject['kinds']; overdueActions: number };
+  input: { files: number; bytes: number; words: number; kinds: GeneratedProject['kinds']; overdueActions: number; internal: GeneratedProject['internal'] };
   cold?: BuildFigures & { summary: string };
   prime?: BuildFigures;
   noop?: BuildFigures;
@@ -285,6 +287,8 @@ export interface SizeResult {
   ratios: { coldOverUnifiedFloor?: number; editOverIoFloor?: number; noopOverIoFloor?: number };
   /** Search index, insights and related incidents on their own (bench/features.ts). */
   features?: FeatureFigures;
+  /** Both sites from one run (issue 15): `build --audience both`, cold and with nothing changed; the internal site's output. */
+  audiences?: { cold: BuildFigures; noop: BuildFigures; internalOutput: { files: number; bytes: number } };
   /** Set when a measurement failed (a build that exited non-zero or timed out): the figures before it are kept. */
   error?: string;
 }
@@ -369,6 +373,33 @@ function log(s: string): void {
 
 const sec = (ms: number) => (ms / 1000).toFixed(2);
 
+/**
+ * Both audiences from one run (issue 15): a cold `build --audience both` (the public site into `out`, the internal
+ * one beside it) against the cold public build above, then a rebuild of both with nothing changed.
+ */
+async function measureAudiences(result: SizeResult, root: string, out: string, runs: number, opt: { timeoutMs: number }): Promise<void> {
+  const internal = `${out}-internal`;
+  const args = (extra: string[] = []) => ['build', root, '--audience', 'both', '--out', out, '--internal-out', internal, ...extra];
+  const cold: ProcessRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    await rm(out, { recursive: true, force: true });
+    await rm(internal, { recursive: true, force: true });
+    await rm(path.join(root, '.cache'), { recursive: true, force: true });
+    const r = await measureCli(args(['--no-cache']), opt);
+    cold.push(r);
+    log(`cold build, both sites ${i + 1}: ${sec(r.wallMs)} s wall, ${sec(r.cpuMs)} s CPU, ${(r.maxRssKiB / 1024).toFixed(0)} MiB peak  | ${r.stdout.replace(/\n/g, ' | ')}`);
+  }
+  await measureCli(args(), opt); // fills the cache
+  const noop: ProcessRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await measureCli(args(), opt);
+    noop.push(r);
+    log(`rebuild, both sites, nothing changed ${i + 1}: ${sec(r.wallMs)} s wall, ${sec(r.cpuMs)} s CPU`);
+  }
+  result.audiences = { cold: buildFigures(cold), noop: buildFigures(noop), internalOutput: await dirStats(internal) };
+  await rm(internal, { recursive: true, force: true });
+}
+
 async function measureSize(tmp: string, n: number, o: Options): Promise<SizeResult> {
   const runs = n >= 10_000 ? o.runsLarge : o.runs;
   const root = path.join(tmp, `project-${n}`);
@@ -379,7 +410,7 @@ async function measureSize(tmp: string, n: number, o: Options): Promise<SizeResu
   const result: SizeResult = {
     incidents: n,
     runs,
-    input: { files: g.files.length, bytes: g.bytes, words: g.words, kinds: g.kinds, overdueActions: g.overdueActions },
+    input: { files: g.files.length, bytes: g.bytes, words: g.words, kinds: g.kinds, overdueActions: g.overdueActions, internal: g.internal },
     ratios: {},
   };
   try {
@@ -463,6 +494,7 @@ async function measureInto(result: SizeResult, g: GeneratedProject, root: string
     }
     result.edit = { ...buildFigures(edit), file };
   }
+  if (o.only.has('audiences')) await measureAudiences(result, root, out, runs, opt);
   if (o.only.has('features')) {
     if (!existsSync(out)) await measureCli(buildArgs(), opt);
     result.features = await measureFeatures(root, out, tmp);
@@ -494,6 +526,10 @@ function formatTable(results: SizeResult[], meta: Meta): string {
   add('rebuild, one edit, CPU s', (r) => s(r.edit?.cpuMs.median));
   add('rebuild, one edit, peak RSS MiB', (r) => mib(r.edit ? r.edit.maxRssKiB.median * 1024 : undefined));
   add('rebuild, one edit, peak of the process tree MiB', (r) => mib(r.edit ? r.edit.treeRssKiB.median * 1024 : undefined));
+  add('both sites (--audience both): cold, wall s', (r) => s(r.audiences?.cold.wallMs.median));
+  add('both sites: cold, CPU s / peak RSS MiB', (r) => (r.audiences ? `${s(r.audiences.cold.cpuMs.median)} / ${mib(r.audiences.cold.maxRssKiB.median * 1024)}` : '–'));
+  add('both sites: rebuild, nothing changed, wall s', (r) => s(r.audiences?.noop.wallMs.median));
+  add('internal site: output files / MiB', (r) => (r.audiences ? `${r.audiences.internalOutput.files.toLocaleString('en-US')} / ${mib(r.audiences.internalOutput.bytes)}` : '–'));
   add('search index: cold, wall s / peak tree MiB', (r) => (r.features ? `${s(r.features.search.coldMs)} / ${mib(r.features.search.coldTreeRssKiB * 1024)}` : '–'));
   add('search index: one shard again, wall s', (r) => (r.features ? s(r.features.search.oneShardMs) : '–'));
   add('search index: nothing changed, wall s', (r) => (r.features ? s(r.features.search.unchangedMs) : '–'));

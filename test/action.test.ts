@@ -170,8 +170,8 @@ describe('the GitHub Action', () => {
     const pkg = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; files: string[] };
     for (const step of action.runs.steps.filter((s) => s.run)) assert.equal(step.env?.INPUT_PACKAGE, pkg.name, 'the package the action runs with a pinned version');
     assert.ok(pkg.files.includes('action.yml'), 'the package ships the action: `uses: ./node_modules/<package>` works');
-    assert.deepEqual(Object.keys(action.inputs).sort(), ['args', 'cache', 'changed-since', 'command', 'root', 'version']);
-    assert.deepEqual(Object.keys(action.outputs), ['site']);
+    assert.deepEqual(Object.keys(action.inputs).sort(), ['args', 'audience', 'cache', 'changed-since', 'command', 'internal-out', 'root', 'version']);
+    assert.deepEqual(Object.keys(action.outputs), ['site', 'internal-site']);
   });
 
   it('on a pull request: fetches the base, judges the changed files only, passes --strict despite old warnings', async () => {
@@ -217,6 +217,25 @@ describe('the GitHub Action', () => {
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.ctx.steps.run!.outputs.site, './public');
     assert.deepEqual(out.used, [], 'cache: false');
+  });
+
+  it('audience both: the public site for Pages, the internal one in a folder of its own, named apart', async () => {
+    const ws = await checkout('audiences', git(origin, 'rev-parse', 'main'));
+    await install(ws);
+    const r = await runAction(ws, { command: 'build', audience: 'both', cache: 'false' }, { GITHUB_EVENT_NAME: 'push' });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.ctx.steps.run!.outputs.site, './dist');
+    assert.equal(r.ctx.steps.run!.outputs['internal-site'], './dist-internal');
+    assert.match(r.stdout, /^postmortem build --audience both --internal-out dist-internal/m);
+    assert.match(await readFile(path.join(ws, 'dist-internal/index.html'), 'utf8'), /internal-banner/);
+    assert.doesNotMatch(await readFile(path.join(ws, 'dist/index.html'), 'utf8'), /internal-banner/);
+    const only = await runAction(ws, { command: 'build', audience: 'internal', 'internal-out': 'team', cache: 'false' }, { GITHUB_EVENT_NAME: 'push' });
+    assert.equal(only.code, 0, only.stderr);
+    assert.equal(only.ctx.steps.run!.outputs.site, undefined, 'no public site was built');
+    assert.equal(only.ctx.steps.run!.outputs['internal-site'], './team');
+    const bad = await runAction(ws, { command: 'build', audience: 'everyone' }, { GITHUB_EVENT_NAME: 'push' });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^::error title=postmortem action::audience must be public, internal or both; found "everyone"$/m);
   });
 
   it('a project in a sub-folder, with the package installed at the repository root', async () => {

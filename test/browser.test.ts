@@ -66,7 +66,7 @@ interface PageSpec {
 }
 
 interface SiteSpec {
-  name: 'example' | 'ongoing' | 'hostile' | 'phases' | 'example-de' | 'example-fr';
+  name: 'example' | 'ongoing' | 'hostile' | 'phases' | 'example-de' | 'example-fr' | 'internal';
   pages: PageSpec[];
   /** Only these modes, no keyboard or no-script runs (default: everything). */
   only?: readonly Mode[];
@@ -354,6 +354,32 @@ const SITES: readonly SiteSpec[] = [
         // The table scrolls sideways inside its region on a phone: its row headings stay in view.
         expect: [{ what: 'uptime by year of each service', selector: 'table.yearly tbody th', exactly: 5 }],
       },
+    ],
+  },
+  {
+    // The internal site (issue 15): every internal part shown and marked, in both schemes (its own colours).
+    name: 'internal',
+    pages: [
+      {
+        kind: 'incident',
+        path: 'incidents/db-failover/',
+        expect: [
+          { what: 'the banner of the internal site', selector: '.internal-banner', text: /^Internal site, for the team only/ },
+          { what: 'the internal timeline entry, marked', selector: '.timeline .tl-internal .internal-mark', exactly: 1 },
+          { what: 'the internal sections of the body and the root cause', selector: '.prose .internal-part .internal-label', exactly: 2 },
+          { what: 'the internal factor, action and link, marked', selector: '.factors .internal-mark, table.actions .internal-mark, .inc-links .internal-mark', exactly: 3 },
+          { what: 'the responders', selector: '.responders li', exactly: 3 },
+        ],
+      },
+      {
+        kind: 'history',
+        path: 'history/',
+        expect: [
+          { what: 'every incident, internal ones and the near miss included', selector: '.inc-list > li', exactly: 4 },
+          { what: 'the internal incident and the near miss, marked', selector: '.inc-list .internal-mark', exactly: 2 },
+        ],
+      },
+      { kind: 'status', path: '', expect: [{ what: 'the banner of the internal site', selector: '.internal-banner' }] },
     ],
   },
 ];

@@ -123,7 +123,7 @@ const CASES: { dir: string; code: number; diagnostics: Expected[] }[] = [
         8,
         1,
         'unknown-key',
-        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, language, draft',
+        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, language, draft, visibility, near_miss, responders',
         'did you mean "resolved"?',
       ),
     ],

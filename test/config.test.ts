@@ -136,7 +136,7 @@ describe('loadConfig: rules', () => {
       ['unknown-key', 1, 1],
     ]);
     assert.equal(r.diagnostics[0]!.message, 'missing required key "title"; expected a string');
-    assert.equal(r.diagnostics[1]!.message, 'unknown key "titel"; expected one of title, base_url, description, timezone, uptime_days, language, content_language, display_timezone, clock, services, notify');
+    assert.equal(r.diagnostics[1]!.message, 'unknown key "titel"; expected one of title, base_url, description, timezone, uptime_days, language, content_language, display_timezone, clock, services, notify, internal');
     assert.equal(r.diagnostics[1]!.hint, 'did you mean "title"?');
     const nested = loadConfig('title: T\nservices:\n  - id: api\n    nmae: API\n');
     assert.deepEqual(nested.diagnostics.map(where), [

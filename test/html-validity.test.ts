@@ -1,6 +1,7 @@
 /**
- * Valid HTML: every page, the stylesheet and every SVG (badges, favicon) of four built sites (the example, a
- * fixture with ongoing incidents and maintenance, a fixture of hostile and awkward content, impact phases) pass the Nu HTML
+ * Valid HTML: every page, the stylesheet and every SVG (badges, favicon) of the built sites (the example, a
+ * fixture with ongoing incidents and maintenance, a fixture of hostile and awkward content, impact phases, the
+ * internal site of a project with internal parts) pass the Nu HTML
  * Checker (vnu-jar from npm, run with the machine's Java) with zero errors; and every link to a fragment
  * (`#id`, `page/#id`) finds its target, which neither vnu nor the link crawl of build.test.ts checks.
  */
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { buildSite, listFiles, REPO, type BuiltSite } from './helpers/browser.js';
 
 const VNU = path.join(REPO, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
-const SITES = ['example', 'ongoing', 'hostile', 'phases', 'example-de', 'example-fr'] as const;
+const SITES = ['example', 'ongoing', 'hostile', 'phases', 'example-de', 'example-fr', 'internal'] as const;
 /** A developer without Java may skip locally; CI never does (.ci/run installs a JRE). */
 const SKIP = process.env.POSTMORTEM_SKIP_VNU === '1' && process.env.CI !== 'true';
 

@@ -135,8 +135,8 @@ describe('postmortem init', () => {
     await writeFile(path.join(dir, 'package.json'), '{\n    "name": "status",\n    "devDependencies": {\n        "zod": "^4.0.0",\n        "eslint": "^9.0.0"\n    }\n}\n');
     const r = await run(['init', '--yes', '--title', 'Acme: "Status"', '--base-url', 'https://status.acme.example/'], dir);
     assert.equal(r.code, 0, r.err);
-    assert.equal(await readFile(path.join(dir, '.gitignore'), 'utf8'), '/dist\n*.log\n# postmortem: installed packages, the built site, the build cache\nnode_modules/\n.cache/\n');
-    assert.match(r.out, /\.gitignore +now also ignores node_modules\/, \.cache\//);
+    assert.equal(await readFile(path.join(dir, '.gitignore'), 'utf8'), '/dist\n*.log\n# postmortem: installed packages, the built sites, the build cache\nnode_modules/\ndist-internal/\n.cache/\n');
+    assert.match(r.out, /\.gitignore +now also ignores node_modules\/, dist-internal\/, \.cache\//);
     const pkg = await readFile(path.join(dir, 'package.json'), 'utf8');
     assert.equal(pkg, `{\n    "name": "status",\n    "devDependencies": {\n        "eslint": "^9.0.0",\n        "${packageName()}": "^${packageVersion()}",\n        "zod": "^4.0.0"\n    }\n}\n`);
     assert.match(r.out, new RegExp(`package\\.json +${packageName()} \\^${packageVersion().replace(/\./g, '\\.')} added to devDependencies: run \`npm install\``));

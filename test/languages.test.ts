@@ -311,10 +311,10 @@ function readerText(html: string): string[] {
   return out;
 }
 
-describe('a pseudo-locale: every page of three sites has no word that is not from the catalogue', () => {
+describe('a pseudo-locale: every page of four sites (an internal one among them) has no word that is not from the catalogue', () => {
   const sites: { name: string; dir: string }[] = [];
   before(async () => {
-    for (const name of ['example', 'ongoing', 'hostile']) {
+    for (const name of ['example', 'ongoing', 'hostile', 'internal']) {
       let dir: string;
       if (name === 'example') {
         const p = await tempProject({}, false);
@@ -343,7 +343,8 @@ describe('a pseudo-locale: every page of three sites has no word that is not fro
     const epoch = { env: { SOURCE_DATE_EPOCH: '1795262400' } };
     for (const s of sites) {
       const out = path.join(s.dir, 'dist');
-      const r = await runCli(['build', s.dir, '--out', out, '--drafts'], epoch);
+      // The `internal` fixture as its internal site: the marks, the banner and the responders' section too.
+      const r = await runCli(['build', s.dir, '--out', out, '--drafts', ...(s.name === 'internal' ? ['--audience', 'internal'] : [])], epoch);
       assert.equal(r.code, 0, r.stdout + r.stderr);
       // The project's own text: site.yaml's and the incidents' (from the feed and our APIs, which have every field).
       const own = new Set<string>();
@@ -361,6 +362,7 @@ describe('a pseudo-locale: every page of three sites has no word that is not fro
           own.add(a.title);
           if (a.owner) own.add(a.owner);
         }
+        for (const r of (inc.responders ?? []) as { name: string; role: string | null }[]) for (const v of [r.name, r.role]) if (v) own.add(v);
       }
       const ownList = [...own].filter((t) => t.length > 0).sort((a, b) => b.length - a.length);
       const leftOver = (text: string): string[] => {

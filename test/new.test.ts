@@ -65,7 +65,7 @@ describe('postmortem new', () => {
     assert.equal(
       r.err,
       'To write before it is published (until then `check` warns: template-placeholder):\n' +
-        ['  line  4  summary', '  line 42  ## Impact', '  line 46  ## What happened', '  line 52  ## Root cause', '  line 58  ### What went well', '  line 62  ### What went wrong', '  line 66  ### Where we got lucky', '  line 70  ## Action items'].join('\n') +
+        ['  line  4  summary', '  line 52  ## Impact', '  line 56  ## What happened', '  line 64  ## Root cause', '  line 70  ### What went well', '  line 74  ### What went wrong', '  line 78  ### Where we got lucky', '  line 82  ## Action items'].join('\n') +
         '\n',
     );
     const text = await readFile(path.join(root, rel), 'utf8');

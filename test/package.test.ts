@@ -153,7 +153,7 @@ describe('the package', () => {
     assert.ok(existsSync(path.join(site, '.github/workflows/status.yml')));
     assert.ok(existsSync(path.join(site, 'node_modules', manifest.name, 'action.yml')), 'the workflow\'s `uses: ./node_modules/…` finds the Action');
     assert.match(await sh('git log --oneline', site).then((x) => x.stdout), /Status site/);
-    assert.equal((await sh('git status --porcelain', site)).stdout, '', '.gitignore covers node_modules/, dist/ and .cache/');
+    assert.equal((await sh('git status --porcelain', site)).stdout, '', '.gitignore covers node_modules/, dist/, dist-internal/ and .cache/');
   });
 
   it('a session: init, check --strict, build, new --resolved, check --changed-since on a branch', async () => {

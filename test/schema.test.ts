@@ -82,6 +82,9 @@ describe('the incident schema describes the format', () => {
       'timezone',
       'language',
       'draft',
+      'visibility',
+      'near_miss',
+      'responders',
     ]);
     assert.deepEqual(schema.required, ['title', 'summary', 'severity', 'started', 'services']);
     assert.deepEqual(KNOWN_KEYS.incident, Object.keys(props), '"did you mean" knows the same keys');
@@ -124,7 +127,8 @@ describe('the incident schema describes the format', () => {
 
   it('timeline: {at, text, status?, impact?} with incident and maintenance statuses', () => {
     const entry = props.timeline!.items!;
-    assert.deepEqual(Object.keys(entry.properties!), ['at', 'text', 'status', 'impact']);
+    assert.deepEqual(Object.keys(entry.properties!), ['at', 'text', 'status', 'impact', 'internal']);
+    assert.equal(entry.properties!.internal!.type, 'boolean');
     assert.equal(entry.properties!.impact!.type, 'object');
     assert.deepEqual((entry.properties!.impact!.additionalProperties as JsonSchema).enum, [...IMPACTS, 'operational']);
     assert.deepEqual(entry.required, ['at', 'text']);
@@ -135,7 +139,7 @@ describe('the incident schema describes the format', () => {
 
   it('links: title and url required; kind an enum', () => {
     const link = props.links!.items!;
-    assert.deepEqual(Object.keys(link.properties!), ['title', 'url', 'kind']);
+    assert.deepEqual(Object.keys(link.properties!), ['title', 'url', 'kind', 'internal']);
     assert.deepEqual(link.required, ['title', 'url']);
     assert.equal(link.additionalProperties, false);
     assert.deepEqual(link.properties!.kind!.enum, ['postmortem', 'status', 'dashboard', 'graph', 'ticket', 'chat', 'related', 'other']);
@@ -143,7 +147,7 @@ describe('the incident schema describes the format', () => {
 
   it('actions: title and status required; status, priority, kind enums; due a date; link a URL', () => {
     const action = props.actions!.items!;
-    assert.deepEqual(Object.keys(action.properties!), ['title', 'status', 'owner', 'due', 'priority', 'kind', 'link', 'closed']);
+    assert.deepEqual(Object.keys(action.properties!), ['title', 'status', 'owner', 'due', 'priority', 'kind', 'link', 'closed', 'internal']);
     assert.deepEqual(action.required, ['title', 'status']);
     assert.equal(action.additionalProperties, false);
     assert.deepEqual(action.properties!.status!.enum, ['open', 'in_progress', 'done', 'wont_do']);
@@ -163,6 +167,22 @@ describe('the incident schema describes the format', () => {
   it('tags are slugs', () => {
     assert.equal(props.tags!.items!.pattern, '^[a-z0-9]+(-[a-z0-9]+)*$');
   });
+
+  it('what is internal (issue 15): visibility, near_miss, responders, and factors as a sentence or {text, internal}', () => {
+    assert.deepEqual(props.visibility!.enum, ['public', 'internal']);
+    assert.equal(props.near_miss!.type, 'boolean');
+    const [name, responder] = props.responders!.items!.anyOf!;
+    assert.equal(name!.type, 'string');
+    assert.deepEqual(Object.keys(responder!.properties!), ['name', 'role']);
+    assert.deepEqual(responder!.required, ['name']);
+    assert.equal(responder!.additionalProperties, false);
+    const [sentence, factor] = props.contributing_factors!.items!.anyOf!;
+    assert.equal(sentence!.type, 'string');
+    assert.deepEqual(Object.keys(factor!.properties!), ['text', 'internal']);
+    assert.deepEqual(factor!.required, ['text']);
+    assert.deepEqual(KNOWN_KEYS['incident.contributing_factors.*'], Object.keys(factor!.properties!));
+    assert.deepEqual(KNOWN_KEYS['incident.responders.*'], Object.keys(responder!.properties!));
+  });
 });
 
 describe('the site schema describes site.yaml', () => {
@@ -170,7 +190,10 @@ describe('the site schema describes site.yaml', () => {
   const props = schema.properties!;
 
   it('lists every key, with title and services required, and refuses unknown keys', () => {
-    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'language', 'content_language', 'display_timezone', 'clock', 'services', 'notify']);
+    assert.deepEqual(Object.keys(props), ['title', 'base_url', 'description', 'timezone', 'uptime_days', 'language', 'content_language', 'display_timezone', 'clock', 'services', 'notify', 'internal']);
+    assert.deepEqual(Object.keys(props.internal!.properties!), ['base_url', 'output', 'action_owners']);
+    assert.deepEqual(props.internal!.properties!.action_owners!.enum, ['public', 'internal']);
+    assert.equal(props.internal!.additionalProperties, false);
     assert.deepEqual(props.clock!.enum, ['24h', '12h']);
     assert.deepEqual(schema.required, ['title', 'services']);
     assert.equal(schema.additionalProperties, false);

@@ -299,7 +299,7 @@ describe('schema rules (issues.ts)', () => {
       line: 8,
       column: 1,
       message:
-        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, language, draft',
+        'unknown key "resloved"; expected one of title, summary, severity, started, detected, detection, mitigated, resolved, services, timeline, root_cause, contributing_factors, actions, links, tags, authors, timezone, language, draft, visibility, near_miss, responders',
       hint: 'did you mean "resolved"?',
     }, { now: Date.parse('2024-05-02T00:00:00Z') });
     assert.equal(r.diagnostics[0]!.endColumn, 9, 'underlines the key');
@@ -317,7 +317,7 @@ describe('schema rules (issues.ts)', () => {
       rule: 'unknown-key',
       line: 14,
       column: 5,
-      message: 'unknown key "ownr" in actions[0]; expected one of title, status, owner, due, priority, kind, link, closed',
+      message: 'unknown key "ownr" in actions[0]; expected one of title, status, owner, due, priority, kind, link, closed, internal',
       hint: 'did you mean "owner"?',
     });
     expectOnly(base({ services: 'services:\n  - id: api\n    impakt: major_outage' }), {

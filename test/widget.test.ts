@@ -212,7 +212,7 @@ describe('the widget and embed/ on a page of another origin, in Chromium', { ski
     await page.waitForLoadState('networkidle');
     const [busy, quiet] = page.frames().slice(1);
     const links = (f: typeof busy) => f!.$$eval('a', (as) => as.map((a) => [a.textContent, (a as HTMLAnchorElement).href, (a as HTMLAnchorElement).target || (document.querySelector('base') as HTMLBaseElement | null)?.target]));
-    // The banner's words, as the status page says them (one status for banner, dot and pills: issue 17).
+    // The banner's words, from the catalogue as on the status page (the widget keeps Statuspage's description).
     assert.equal((await busy!.textContent('h1'))?.trim(), 'Major Outage');
     assert.deepEqual((await links(busy)).slice(0, 4), [
       ['Major Outage', ongoing.base, '_blank'],

@@ -87,14 +87,23 @@ Every rule it applies, with its severity and usual fix: postmortem rules.`,
   },
   build: {
     summary: 'validate, then build the site into dist/',
-    usage: 'postmortem build [dir] [--out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--file-timeout SECONDS] [--root DIR]',
+    usage: 'postmortem build [dir] [--audience public|internal|both] [--out DIR] [--internal-out DIR] [--drafts] [--base-url URL] [--no-cache] [--jobs N] [--file-timeout SECONDS] [--root DIR]',
     help: `Validates exactly like \`check\`; on any error prints the diagnostics, exits 1 and leaves the previous
 output untouched. Otherwise builds the site beside the output folder and swaps it in at once.
 "Now" is the build time, or SOURCE_DATE_EPOCH (seconds) when set: the same inputs and the same
 SOURCE_DATE_EPOCH give the same bytes.
 
+Two sites can be made from one project: the public status site (what customers read: no internal
+incident, near miss or internal part) and the internal site (everything, internal parts marked).
+
 Options:
-  --out DIR         output folder (default: <root>/dist)
+  --audience A      public (default), internal, or both; with internal.output in site.yaml the
+                    default is both. Each site is made from its own projection: nothing of the
+                    internal site's is ever reused for the public one
+  --out DIR         output folder (default: <root>/dist; the internal site alone: internal.output
+                    of site.yaml, else <root>/dist-internal; with both: the public site's)
+  --internal-out DIR  the internal site's folder (default: internal.output of site.yaml, else
+                    <root>/dist-internal); it may not be inside the public site's, nor hold it
   --drafts          publish drafts too
   --base-url URL    override base_url of site.yaml (e.g. for a preview deployment)
   --no-cache        do not read or write the build cache (<root>/.cache/postmortem/)
@@ -106,6 +115,8 @@ Options:
     options: {
       ...rootOption,
       out: { type: 'string' },
+      'internal-out': { type: 'string' },
+      audience: { type: 'string' },
       drafts: { type: 'boolean' },
       'base-url': { type: 'string' },
       'no-cache': { type: 'boolean' },
@@ -118,12 +129,14 @@ Options:
   },
   dev: {
     summary: 'build with drafts, serve, and rebuild and reload on every change',
-    usage: 'postmortem dev [dir] [--port 4000] [--host 127.0.0.1] [--allowed-host NAME] [--open] [--file-timeout SECONDS] [--root DIR]',
+    usage: 'postmortem dev [dir] [--audience public|internal] [--port 4000] [--host 127.0.0.1] [--allowed-host NAME] [--open] [--file-timeout SECONDS] [--root DIR]',
     help: `Builds the site (drafts included), serves it under the path of base_url, watches incidents/,
 site.yaml and templates/, rebuilds what a change affects and reloads the browser. Bad input is shown
 in the terminal and on the page; the last good site keeps being served.
 
 Options:
+  --audience A      the site to preview: public (default: what customers read) or internal
+                    (everything, internal parts marked)
   --port N          port to listen on (default 4000; if taken, the next free one, said plainly)
   --host HOST       address to listen on (default 127.0.0.1)
   --allowed-host H  a host name requests may use besides localhost and the machine's own
@@ -133,7 +146,7 @@ Options:
   --file-timeout S  seconds one file may take to parse and render (default 10); a slower one
                     is shown as file-too-slow and the server carries on
   --root DIR        the project folder holding site.yaml (default: the current folder)`,
-    options: { ...rootOption, port: { type: 'string' }, host: { type: 'string' }, 'allowed-host': { type: 'string', multiple: true }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
+    options: { ...rootOption, audience: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, 'allowed-host': { type: 'string', multiple: true }, open: { type: 'boolean' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/dev.js')).runDev(root, values, io),
   },
@@ -205,6 +218,8 @@ Options:
                     into DIR and exit; run it before the deploy
   --resend FILE     send the messages of an outbox again (the outbox keeps those still not delivered)
   --site DIR        the site just built (default: <root>/dist)
+  --audience A      public (default); internal: the site is the internal one, and its changes
+                    (internal incidents, near misses) may be posted: to private channels only
   --timeout S       seconds one request may take (default 10)
   --deadline S      seconds all deliveries may take, retries included (default 120)
   --format FORMAT   text (default) or json
@@ -216,6 +231,7 @@ site unreadable or site.yaml invalid, 2 misuse, 130 cancelled.`,
       ...rootOption,
       previous: { type: 'string' },
       site: { type: 'string' },
+      audience: { type: 'string' },
       'dry-run': { type: 'boolean' },
       'first-run': { type: 'boolean' },
       outbox: { type: 'string' },
@@ -230,7 +246,7 @@ site unreadable or site.yaml invalid, 2 misuse, 130 cancelled.`,
   },
   stats: {
     summary: 'print the insights: distributions of time to detect, mitigate and resolve, and more',
-    usage: 'postmortem stats [dir] [--since DATE] [--until DATE] [--service ID] [--by severity|service|tag|factor|detection] [--format text|json] [--root DIR]',
+    usage: 'postmortem stats [dir] [--audience public|internal] [--since DATE] [--until DATE] [--service ID] [--by severity|service|tag|factor|detection] [--format text|json] [--root DIR]',
     help: `Prints the figures of the insights pages (and api/insights.json) for the published incidents,
 maintenance left out: time to detect, time to mitigate and duration as distributions (n, shortest,
 median, 90th percentile, longest; no percentile from too few incidents), incidents per month,
@@ -241,12 +257,14 @@ Options:
   --until DATE      last year, month or day included
   --service ID      only incidents that affect this service (an id from site.yaml)
   --by GROUP        group the distributions by severity (default), service, tag, factor or detection
+  --audience A      public (default: the public site's figures) or internal (internal incidents
+                    and near misses included, as the internal site's insights show them)
   --format FORMAT   text (default) or json
   --file-timeout S  seconds one file may take (default 10)
   --root DIR        the project folder holding site.yaml (default: the current folder)
 
 Exit status: 0 printed, 1 the project has errors (printed as check prints them), 2 misuse.`,
-    options: { ...rootOption, since: { type: 'string' }, until: { type: 'string' }, service: { type: 'string' }, by: { type: 'string' }, format: { type: 'string' }, 'file-timeout': { type: 'string' } },
+    options: { ...rootOption, audience: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, service: { type: 'string' }, by: { type: 'string' }, format: { type: 'string' }, 'file-timeout': { type: 'string' } },
     positionals: 'root',
     run: async (values, root, _p, io) => (await import('./commands/stats.js')).runStats(root, values, io),
   },

@@ -1,6 +1,7 @@
 /** Command-line option values: parsed once, with a message naming the option and the value found. */
 import { ProjectError } from '../core/errors.js';
 import type { ReportFormat } from '../core/report.js';
+import type { Audience } from '../core/model.js';
 import { MAX_FILE_TIMEOUT_S, MIN_FILE_TIMEOUT_S } from '../process/index.js';
 import { DEFAULT_PORT } from '../dev/index.js';
 import { readBaseUrl } from '../validate/index.js';
@@ -35,6 +36,21 @@ export function parseJobs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   if (!/^[1-9]\d{0,3}$/.test(value.trim())) throw new ProjectError(`--jobs must be a whole number of threads, at least 1; found "${value}"`);
   return Number(value.trim());
+}
+
+/** `--audience public|internal` (undefined: not given). */
+export function parseAudience(value: unknown): Audience | undefined {
+  const a = parseAudiences(value);
+  if (a === 'both') throw new ProjectError('--audience must be public or internal (the public status site, or the internal site); found "both"');
+  return a;
+}
+
+/** `build --audience public|internal|both` (undefined: not given). */
+export function parseAudiences(value: unknown): Audience | 'both' | undefined {
+  if (value === undefined) return undefined;
+  const s = String(value);
+  if (s === 'public' || s === 'internal' || s === 'both') return s;
+  throw new ProjectError(`--audience must be public, internal or both (the public status site, the internal site, or both); found "${s}"`);
 }
 
 export function parseBaseUrl(value: unknown): string | undefined {

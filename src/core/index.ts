@@ -3,6 +3,7 @@
  * formats, text and URL helpers, hashing. Imports nothing else of src/.
  */
 export * from './model.js';
+export * from './audience.js';
 export * from './notify.js';
 export * from './rules.js';
 export * from './diagnostic.js';

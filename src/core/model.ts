@@ -51,6 +51,18 @@ export type LinkKind = (typeof LINK_KINDS)[number];
 export const DETECTION_METHODS = ['monitoring', 'customer', 'employee', 'third_party', 'other'] as const;
 export type DetectionMethod = (typeof DETECTION_METHODS)[number];
 
+/**
+ * Who may read a part of the project (issue 15). `public`: the status site customers read, and everything the format
+ * had before; `internal`: the team's own site, which shows everything, internal parts marked. An incident is public
+ * unless it says `visibility: internal`; a part of it (a timeline entry, an action, a link, a contributing factor, a
+ * `:::internal` section of its Markdown) is public unless marked internal. The public site is made from the public
+ * projection of each incident (core/audience.ts) and nothing else.
+ */
+export const AUDIENCES = ['public', 'internal'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+export const VISIBILITIES = AUDIENCES;
+export type Visibility = Audience;
+
 /** The impact a severity implies when a service entry gives none (`notice` changes nothing). */
 export const DEFAULT_IMPACT: Record<Severity, Impact | null> = {
   critical: 'major_outage',
@@ -70,6 +82,18 @@ export interface ServiceConfig {
   description?: string;
   /** `YYYY-MM-DD`, start of the service's life (UTC midnight), uptime is not counted before it. */
   since?: string;
+}
+
+/** The internal site (site.yaml `internal:`): its own address and output folder, and what else is kept internal. */
+export interface InternalSettings {
+  /** The internal site's address, normalized like base_url; absent: the internal site has none. */
+  baseUrl?: string;
+  /** Path part of `baseUrl` (`/` without it). */
+  basePath: string;
+  /** Output folder of the internal site, relative to the project (forward slashes); absent: `dist-internal`. */
+  output?: string;
+  /** `internal`: action owners are shown on the internal site only (default `public`: on both). */
+  actionOwners: Visibility;
 }
 
 export interface SiteConfig {
@@ -95,6 +119,10 @@ export interface SiteConfig {
   clock?: '24h' | '12h';
   /** The project's own strings (`locales/<tag>.*`), by canonical language tag, over the package's. */
   strings?: Record<string, Messages>;
+  /** site.yaml's `internal:` (absent: the defaults). Never in the configuration of the public site (core/audience.ts). */
+  internal?: InternalSettings;
+  /** Set on the configuration of the internal site only (core/audience.ts): the site shows internal parts, marked. */
+  audience?: 'internal';
 }
 
 /** The zone whose days and months the site counts and whose times it shows (default UTC). */
@@ -124,6 +152,8 @@ export interface TimelineEntry {
   status?: TimelineStatus;
   /** Impact phases: the services whose impact changes at `at`, in file order (absent: none). */
   impact?: ImpactChange[];
+  /** Shown on the internal site only (`internal: true`); never carries a status or an impact (validate/audience.ts). */
+  internal?: true;
 }
 
 /** Sources and evidence: the public write-up, a dashboard, the tracking ticket, a related incident. */
@@ -131,6 +161,8 @@ export interface IncidentLink {
   title: string;
   url: string;
   kind?: LinkKind;
+  /** Shown on the internal site only. */
+  internal?: true;
 }
 
 export interface Action {
@@ -144,6 +176,24 @@ export interface Action {
   link?: string;
   /** `YYYY-MM-DD`, when a done or won't-do action was closed. */
   closed?: string;
+  /** Shown on the internal site only. */
+  internal?: true;
+}
+
+/** Someone who worked on the incident (`responders`): internal only. */
+export interface Responder {
+  name: string;
+  /** Their role, in the team's words: incident commander, communications lead, scribe, … */
+  role?: string;
+}
+
+/** A `[start, end)` range of offsets in a Markdown string: one `:::internal` section, its fences included. */
+export type TextRange = readonly [number, number];
+
+/** The `:::internal` sections of an incident's Markdown (absent: none). */
+export interface InternalParts {
+  body?: TextRange[];
+  rootCause?: TextRange[];
 }
 
 export interface Incident {
@@ -178,6 +228,16 @@ export interface Incident {
   /** Local images of its Markdown (body, root cause, timeline), in the order they appear. */
   images?: ImageRef[];
   draft: boolean;
+  /** `visibility: internal`: on the internal site only (absent: public). */
+  visibility?: 'internal';
+  /** `near_miss: true`: no customer impact; internal only, it changes no service's status or uptime. */
+  nearMiss?: true;
+  /** Who worked on it: internal only (absent: none written). */
+  responders?: Responder[];
+  /** Indexes into `contributingFactors` of the factors marked internal, ascending (absent: none). */
+  internalFactors?: number[];
+  /** The `:::internal` sections of `body` and `rootCause` (absent: none). */
+  internalParts?: InternalParts;
   /** The Markdown body after the frontmatter. */
   body: string;
   /** 1-based line of the file where the body starts (for diagnostics of the body). */
@@ -196,6 +256,8 @@ export interface ImageRef {
   line: number;
   column: number;
   endColumn?: number;
+  /** In an internal part (a `:::internal` section, an internal timeline entry): published on the internal site only. */
+  internal?: true;
 }
 
 /** HTML rendered from an incident's Markdown (body, root cause, timeline texts). */
@@ -205,5 +267,11 @@ export interface IncidentHtml {
   timelineHtml: string[];
   /** The Markdown source of the body, when the incident itself was stored without it (build cache). */
   readonly body?: string;
+  /**
+   * The body and the root cause without their `:::internal` sections, rendered from the text with those sections
+   * cut out (core/audience.ts): set only when the incident has such sections (else the HTML above is the public one).
+   */
+  readonly publicBodyHtml?: string;
+  readonly publicRootCauseHtml?: string;
 }
 

@@ -17,7 +17,8 @@ import type { Io } from '../core/io.js';
 import { plural } from '../core/text.js';
 import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import type { FileResult } from '../process/index.js';
-import type { ChangeSummary, ProjectResult, ProjectState } from '../project/index.js';
+import { audienceConfig, fileForAudience, forAudience, type ChangeSummary, type ProjectResult, type ProjectState } from '../project/index.js';
+import type { Audience } from '../core/model.js';
 import { patchIncidentModel, publishable, siteModel, type SiteModel } from '../site/index.js';
 import { SiteOutputs, SiteSearch } from '../render/index.js';
 import { searchContext, searchStore } from '../pipeline/index.js';
@@ -54,7 +55,14 @@ export class Publisher {
     private readonly templates: DevTemplates,
     private readonly server: DevServer,
     private readonly io: Io,
+    /** Whose site is served: the public one, or the internal one (everything, internal parts marked). */
+    private readonly audience: Audience = 'public',
   ) {}
+
+  /** The project's result as this audience's site sees it (project/audience.ts). */
+  private mine(result: ProjectResult & { config: SiteConfig }): ProjectResult & { config: SiteConfig } {
+    return forAudience(result, this.audience);
+  }
 
   /** Resolves once the search index of the latest model is built (tests, embedders). */
   async searchIdle(): Promise<void> {
@@ -82,7 +90,7 @@ export class Publisher {
 
   /** The search store: the build cache's, or (a cache dev must not use) a folder of its own, removed on stop. */
   private searchStoreDir(): string {
-    this.store ??= searchStore(this.state.root, true);
+    this.store ??= searchStore(this.state.root, true, this.audience);
     return this.store.dir;
   }
 
@@ -100,10 +108,10 @@ export class Publisher {
     if (summary) this.remember(summary);
     if (this.fullTimer) clearTimeout(this.fullTimer);
     this.fullTimer = null;
-    if (this.state.config) this.server.basePath = this.state.config.basePath;
+    if (this.state.config) this.server.basePath = audienceConfig(this.state.config, this.audience).basePath;
     const { ok, result } = this.serve(summary);
     const ms = Math.round(performance.now() - started);
-    const done = what === 'start' ? `Built in ${ms} ms (${plural(this.state.counts.published, 'incident')}, drafts included)\n` : say`Rebuilt in ${ms} ms (${what})\n`;
+    const done = what === 'start' ? `Built in ${ms} ms (${plural(this.state.countsFor(this.audience).published, 'incident')}, drafts included)\n` : say`Rebuilt in ${ms} ms (${what})\n`;
     if (result === null) {
       // Patched, and no file's diagnostics changed: no error, the same warnings as last time.
       this.server.setProblems(null);
@@ -148,7 +156,7 @@ export class Publisher {
       const now = this.state.now;
       this.current = entry;
       const full = () => {
-        const result = lazy() as ProjectResult & { config: SiteConfig };
+        const result = this.mine(lazy() as ProjectResult & { config: SiteConfig });
         const model = (entry.full = siteModel(result, now, this.state.drafts));
         this.indexSearch(model, result);
         return new SiteOutputs(model, renderer, this.search);
@@ -162,10 +170,11 @@ export class Publisher {
     const result = lazy();
     // Broken templates keep the previous renderer (if any): content edits still show, with the overlay.
     if (!publishable(result) || renderer === null) return { ok: false, result };
-    const model = siteModel(result, this.state.now, this.state.drafts);
+    const mine = this.mine(result);
+    const model = siteModel(mine, this.state.now, this.state.drafts);
     this.current = { incident: model, full: model };
-    this.indexSearch(model, result);
-    this.server.setSite({ basePath: result.config.basePath, outputs: new SiteOutputs(model, renderer, this.search) });
+    this.indexSearch(model, mine);
+    this.server.setSite({ basePath: mine.config.basePath, outputs: new SiteOutputs(model, renderer, this.search) });
     this.resetSince();
     return { ok: true, result };
   }
@@ -176,11 +185,14 @@ export class Publisher {
     const config = state.config;
     if (current === null || config === null || this.templates.renderer === null || this.templates.errors.length > 0) return null;
     if (since.config || since.rescan || state.hasFileErrors || since.files.size > PATCH_MAX_FILES || this.templates.overridesBuiltins) return null;
-    const edited = [...since.files].map((f) => state.files.get(f)).filter((r): r is FileResult => r !== undefined);
-    if (edited.length !== since.files.size) return null;
+    const files = [...since.files].map((f) => state.files.get(f)).filter((r): r is FileResult => r !== undefined);
+    if (files.length !== since.files.size) return null;
+    // An incident this audience's site does not show (an internal one, for the public site) is not patched in.
+    const edited = files.map((r) => fileForAudience(r, this.audience, config)).filter((r): r is FileResult => r !== null);
+    if (edited.length !== files.length) return null;
     // Whether an image is there is asked when the project is assembled, which a patch skips.
     if (edited.some((r) => r.incident?.images?.length)) return null;
-    return patchIncidentModel(current.full ?? current.incident, { config, ...state.counts }, edited, state.now, state.drafts);
+    return patchIncidentModel(current.full ?? current.incident, { config: audienceConfig(config, this.audience), ...state.countsFor(this.audience) }, edited, state.now, state.drafts);
   }
 
   private resetSince(): void {

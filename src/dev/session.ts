@@ -10,6 +10,7 @@ import { buildTime } from '../core/now.js';
 import { escapeControlsKeepLines, say } from '../core/terminal.js';
 import { CONFIG_FILE, readSource } from '../source/index.js';
 import { ProjectState } from '../project/index.js';
+import type { Audience } from '../core/model.js';
 import { DevServer } from './server.js';
 import { DevTemplates } from './templates.js';
 import { Publisher } from './publisher.js';
@@ -40,6 +41,8 @@ export interface DevOptions {
   now?: () => number;
   /** Host names requests may name besides the server's own (`--allowed-host`). */
   allowedHosts?: readonly string[];
+  /** The site to preview: `public` (default) or `internal` (everything, internal parts marked). */
+  audience?: Audience;
 }
 
 export interface DevSession {
@@ -81,7 +84,7 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     throw e;
   }
   const server = new DevServer({ root, log: io.err, ...(opts.allowedHosts ? { allowedHosts: opts.allowedHosts } : {}) });
-  const live = new LiveProject(root, io, state, templates, server);
+  const live = new LiveProject(root, io, state, templates, server, opts.audience ?? 'public');
   live.publishFirst(t0);
   let listening;
   try {
@@ -95,7 +98,8 @@ export async function startDev(opts: DevOptions): Promise<DevSession> {
     const busy = listening.busy.length === 1 ? `port ${listening.busy[0]} is in use` : `ports ${listening.busy[0]}–${listening.busy[listening.busy.length - 1]} are in use`;
     io.out(say`${busy}; serving on ${listening.port}\n`);
   }
-  io.out(say`Serving ${url} (drafts included)\nWatching incidents/, site.yaml, locales/, templates/ and static/; press Ctrl-C to stop.\n`);
+  const which = opts.audience === 'internal' ? 'the internal site, ' : '';
+  io.out(say`Serving ${url} (${which}drafts included)\nWatching incidents/, site.yaml, locales/, templates/ and static/; press Ctrl-C to stop.\n`);
   if (opts.host === '0.0.0.0' || opts.host === '::') io.out(say`Listening on every network interface (--host ${opts.host}).\n`);
 
   let resolveDone!: (code: number) => void;
@@ -138,8 +142,9 @@ class LiveProject {
     private readonly state: ProjectState,
     private readonly templates: DevTemplates,
     private readonly server: DevServer,
+    audience: Audience,
   ) {
-    this.publisher = new Publisher(state, templates, server, io);
+    this.publisher = new Publisher(state, templates, server, io, audience);
     this.watcher = watchProject(root, (batch) => this.onBatch(batch), io.err);
   }
 

@@ -7,12 +7,13 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import remarkRehype from 'remark-rehype';
-import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
 import rehypeStringify from 'rehype-stringify';
 import type { Root as MdastRoot, Nodes as MdastNodes, Definition, Image, Parents } from 'mdast';
 import type { Root as HastRoot, Element, ElementContent } from 'hast';
-import type { Incident, IncidentHtml } from '../core/model.js';
-import { LIMITS, markdownNesting } from '../parse/index.js';
+import type { Audience, Incident, IncidentHtml } from '../core/model.js';
+import { cutRanges } from '../core/audience.js';
+import { isInternalSection, LIMITS, markdownNesting, remarkInternalSections } from '../parse/index.js';
 import { escapeHtml } from '../core/text.js';
 import { imagePlace, imageUrlFromIncident } from '../core/images.js';
 
@@ -30,6 +31,8 @@ export interface MarkdownWords {
   tablePlain: string;
   task: string;
   tooDeep: string;
+  /** The label of a `:::internal` section on the internal site. */
+  internal: string;
 }
 
 export const ENGLISH_WORDS: MarkdownWords = {
@@ -39,6 +42,7 @@ export const ENGLISH_WORDS: MarkdownWords = {
   tablePlain: 'Table',
   task: 'Task',
   tooDeep: 'This text is nested too deeply to be shown.',
+  internal: 'Internal',
 };
 
 /** Where the HTML goes: the incident (its page holds the images' addresses) and the words. */
@@ -46,6 +50,11 @@ export interface RenderContext {
   words: MarkdownWords;
   /** The incident whose text it is: its local images are addressed from its page, `incidents/<id>/`. */
   incident?: { id: string; file: string };
+  /**
+   * Whose page it is: `internal` shows each `:::internal` section in a marked box; `public` (the default) leaves
+   * them out (a public text has them cut from its source already: see core/audience.ts; this is a second guard).
+   */
+  audience?: Audience;
 }
 
 const DEFAULT_CONTEXT: RenderContext = { words: ENGLISH_WORDS };
@@ -55,7 +64,16 @@ const DEFAULT_CONTEXT: RenderContext = { words: ENGLISH_WORDS };
  * together with the links to them (the schema's own prefix would rename the footnotes' ids but not the
  * `href="#…"` pointing at them, breaking every footnote link).
  */
-const schema = { ...defaultSchema, clobberPrefix: '' };
+const schema: SanitizeSchema = {
+  ...defaultSchema,
+  clobberPrefix: '',
+  // The box and label of an internal section (raw HTML is never passed through: only our own nodes carry these).
+  attributes: {
+    ...defaultSchema.attributes,
+    div: [...(defaultSchema.attributes?.div ?? []), ['className', 'internal-part'] as [string, string]],
+    p: [...(defaultSchema.attributes?.p ?? []), ['className', 'internal-label'] as [string, string]],
+  },
+};
 
 interface FragmentOptions {
   /** Prefix for every id of the fragment and the links to them (unique per fragment on a page); null drops ids and in-page links (a fragment shown twice on one page). */
@@ -191,6 +209,31 @@ function addressImages(tree: MdastRoot, incident: RenderContext['incident']): vo
 }
 
 const parser = unified().use(remarkParse).use(remarkGfm);
+/** The same, reading `:::internal` sections (parse/internal.ts): used for text that may hold one. */
+const sectionsParser = unified().use(remarkParse).use(remarkGfm).use(remarkInternalSections);
+const SECTION_HINT = /:{3,}internal/;
+
+/**
+ * Each `:::internal` section of the tree: left out for the public, else a box with the label (the classes the
+ * sanitizer allows for it, and the label's words in the text's language).
+ */
+function markSections(parent: Parents, audience: Audience, words: MarkdownWords): void {
+  const children = parent.children as MdastNodes[];
+  for (let i = 0; i < children.length; i++) {
+    const node = children[i]!;
+    if (isInternalSection(node)) {
+      if (audience !== 'internal') {
+        children.splice(i--, 1);
+        continue;
+      }
+      const label: MdastNodes = { type: 'paragraph', children: [{ type: 'text', value: words.internal }], data: { hProperties: { className: ['internal-label'] } } };
+      const box = node as unknown as { data?: Record<string, unknown>; children: MdastNodes[] };
+      box.data = { hName: 'div', hProperties: { className: ['internal-part'] } };
+      box.children.unshift(label);
+    }
+    if ('children' in node) markSections(node as Parents, audience, words);
+  }
+}
 
 /** Ids of the body keep GitHub's prefix; other fragments of the page get their own. */
 const BODY_IDS = 'user-content-';
@@ -224,6 +267,7 @@ export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS, 
   const toHtml = toHtmlFor(ctx.words);
   try {
     addressImages(body, ctx.incident);
+    markSections(body, ctx.audience ?? 'public', ctx.words);
     const hast = toHtml.runSync(body) as HastRoot;
     scopeFragment(hast, { idPrefix, words: ctx.words });
     return toHtml.stringify(hast).trim();
@@ -237,7 +281,7 @@ export function renderTree(tree: MdastRoot, idPrefix: string | null = BODY_IDS, 
 function parseString(markdown: string): MdastRoot | null {
   if (markdownNesting(markdown) >= 0) return null;
   try {
-    return parser.parse(markdown) as MdastRoot;
+    return (SECTION_HINT.test(markdown) ? sectionsParser : parser).parse(markdown) as MdastRoot;
   } catch (e) {
     if (e instanceof RangeError) return null;
     throw e;
@@ -274,6 +318,7 @@ export function renderInlineParsed(markdown: string, ctx: RenderContext = DEFAUL
   let hast: HastRoot;
   try {
     addressImages(tree, ctx.incident);
+    markSections(tree, ctx.audience ?? 'public', ctx.words);
     hast = toHtml.runSync(tree) as HastRoot;
   } catch (e) {
     if (e instanceof RangeError) return tooDeep(ctx.words, markdown);
@@ -292,10 +337,22 @@ export function renderInlineParsed(markdown: string, ctx: RenderContext = DEFAUL
  * own page (`incidents/<id>/`: the addresses of its images start there), with the words of its language.
  */
 export function renderIncidentHtml(incident: Incident, bodyTree?: MdastRoot, words: MarkdownWords = ENGLISH_WORDS): IncidentHtml {
-  const ctx: RenderContext = { words, incident: { id: incident.id, file: incident.file } };
-  return {
+  const ctx: RenderContext = { words, incident: { id: incident.id, file: incident.file }, audience: 'internal' };
+  const html: { -readonly [K in keyof IncidentHtml]: IncidentHtml[K] } = {
     bodyHtml: bodyTree ? renderTree(bodyTree, BODY_IDS, undefined, ctx) : renderMarkdown(incident.body, BODY_IDS, ctx),
-    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause, `${BODY_IDS}root-cause-`, ctx) : '',
+    rootCauseHtml: incident.rootCause ? renderMarkdown(incident.rootCause, ROOT_CAUSE_IDS, ctx) : '',
     timelineHtml: incident.timeline.map((e) => renderInline(e.text, ctx)),
   };
+  // The public site's: rendered from the text with its internal sections cut out (core/audience.ts), never from
+  // the HTML above (a reference definition inside a section would still resolve a public link there).
+  const parts = incident.internalParts;
+  const pub: RenderContext = { ...ctx, audience: 'public' };
+  if (parts?.body) html.publicBodyHtml = renderMarkdown(cutRanges(incident.body, parts.body), BODY_IDS, pub);
+  if (parts?.rootCause && incident.rootCause) {
+    const rest = cutRanges(incident.rootCause, parts.rootCause);
+    html.publicRootCauseHtml = rest.trim() ? renderMarkdown(rest, ROOT_CAUSE_IDS, pub) : '';
+  }
+  return html;
 }
+
+const ROOT_CAUSE_IDS = `${BODY_IDS}root-cause-`;

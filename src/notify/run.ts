@@ -8,6 +8,7 @@ import { humanUtc, toJson, type NotifyTarget } from '../core/index.js';
 import type { NotifySnapshot } from '../render/index.js';
 import { deliver, type DeliveryResult, type TargetRef } from './deliver.js';
 import { NotifyError } from './errors.js';
+import type { Audience } from '../core/model.js';
 import { deriveChanges } from './events.js';
 import { loadDetails } from './details.js';
 import { readOutbox, writeOutbox } from './outbox.js';
@@ -50,13 +51,26 @@ export interface NotifyOptions {
   outbox?: string;
   format: 'text' | 'json';
   send: SendOptions;
+  /** `internal`: the site is the internal one (issue 15), and its changes may be posted (default: only a public site). */
+  audience?: Audience;
 }
 
 const shown = (io: NotifyIo, p: string) => path.relative(io.cwd, p) || '.';
 
-async function readCurrent(dir: string, io: NotifyIo): Promise<NotifySnapshot> {
+async function readCurrent(dir: string, io: NotifyIo, audience: Audience = 'public'): Promise<NotifySnapshot> {
   const current = await readSiteFolder(dir, shown(io, dir));
   if (current.kind === 'none') throw new NotifyError(`${current.source} not found: build the site with this version of postmortem first (postmortem build)`, 'usage');
+  // The targets of notify: are usually where customers read: the internal site's changes (internal incidents, near
+  // misses) are posted only when asked for by name.
+  const built = current.snapshot.site.audience ?? 'public';
+  if (built !== audience) {
+    throw new NotifyError(
+      built === 'internal'
+        ? `${current.source} is the internal site's (built with --audience internal): its internal incidents and near misses are not for the targets of notify:; run notify on the public site (--site DIR), or pass --audience internal to post the internal site's changes (to private channels only)`
+        : `${current.source} is the public site's, not the internal one --audience internal names: pass --site with the internal site's folder`,
+      'usage',
+    );
+  }
   if (current.snapshot.site.url === null) throw new NotifyError('the site was built without base_url: messages link to its pages, so set base_url in site.yaml (or build with --base-url)', 'usage');
   return current.snapshot;
 }
@@ -81,7 +95,7 @@ async function sendAll(targets: readonly TargetRef[], messages: Outgoing[], site
 }
 
 export async function runNotify(opts: NotifyOptions, io: NotifyIo): Promise<number> {
-  const current = await readCurrent(opts.siteDir, io);
+  const current = await readCurrent(opts.siteDir, io, opts.audience);
   const previous = await readPrevious(opts.previous, io, opts.send);
   if (previous.kind === 'none' && !opts.firstRun) {
     if (opts.format === 'json') io.out(jsonForTerminal(toJson(jsonReport([], current, null, previous.source, [], opts.targets, null))));

@@ -25,7 +25,7 @@ const snapshotV1 = z.object({
   format: z.literal(NOTIFY_SNAPSHOT_FORMAT),
   version: z.literal(1),
   generated_at: iso,
-  site: z.object({ title: z.string(), url: z.string().nullable(), language: z.string() }),
+  site: z.object({ title: z.string(), url: z.string().nullable(), language: z.string(), audience: z.literal('internal').optional() }),
   services: z.array(z.object({ id: z.string(), name: z.string(), status: z.enum(COMPONENT_STATUSES), url: z.string() })),
   incidents: z.array(
     z.object({

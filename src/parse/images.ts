@@ -4,9 +4,8 @@
  * code block or a code span is never taken for an image. Text without `![` is not parsed at all, and the parser is
  * loaded only for text that has one (`check` of a project without images never loads it).
  */
-import { createRequire } from 'node:module';
-import type { Processor } from 'unified';
 import type { Root, Nodes, Definition } from 'mdast';
+import { markdownParser } from './internal.js';
 
 export interface FoundImage {
   url: string;
@@ -14,20 +13,6 @@ export interface FoundImage {
   /** Offsets of the image's start and end in the text given. */
   offset: number;
   end: number;
-}
-
-let parser: Processor | undefined;
-
-/** The Markdown parser, loaded on first use (synchronously: the packages are ES modules that Node ≥ 20.19 can require). */
-function markdownParser(): Processor {
-  if (!parser) {
-    const load = createRequire(import.meta.url);
-    const { unified } = load('unified') as typeof import('unified');
-    const remarkParse = (load('remark-parse') as typeof import('remark-parse')).default;
-    const remarkGfm = (load('remark-gfm') as typeof import('remark-gfm')).default;
-    parser = unified().use(remarkParse).use(remarkGfm) as unknown as Processor;
-  }
-  return parser;
 }
 
 /** Images of `markdown` in document order. */

@@ -10,3 +10,4 @@ export { formatSize, markdownWeight, OUTPUT_LIMITS, type MarkdownWeight } from '
 export { nodeAt, spanOf } from './yaml.js';
 export { emptyValueHint, lineTextAt } from './yaml-hints.js';
 export { findImages, type FoundImage } from './images.js';
+export { holdsInternalOpening, INTERNAL_NAME, isInternalSection, markdownParser, mayHaveInternal, remarkInternalSections, scanMarkdown, type FoundLink, type MarkdownScan } from './internal.js';

@@ -5,7 +5,8 @@
 import type { SiteModel } from '../site/index.js';
 import { publishable, siteModel } from '../site/index.js';
 import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
-import { ProjectState, CACHE_DIR, cacheFolder, toolIdentity, type ProjectResult } from '../project/index.js';
+import { AUDIENCES, type Audience, type SiteConfig } from '../core/model.js';
+import { ProjectState, CACHE_DIR, cacheFolder, forAudience, toolIdentity, withBaseUrl, type ProjectResult } from '../project/index.js';
 import { createRenderer, SiteOutputs, SiteSearch, TemplateError, templateDiagnostics, type PendingFile, type Renderer } from '../render/index.js';
 import { staticConflicts, writeOutput } from '../output/index.js';
 import path from 'node:path';
@@ -22,10 +23,12 @@ const SEARCH_PROBE = 'pagefind/pagefind.js';
  * folder the build must not use, see `cacheFolder`), a folder of this build's own in the project, removed after.
  * Never through a link out of the project.
  */
-export function searchStore(root: string, keep: boolean): { dir: string; temporary: boolean } {
+export function searchStore(root: string, keep: boolean, audience: Audience = 'public'): { dir: string; temporary: boolean } {
   const cache = cacheFolder(root);
-  if (keep && 'dir' in cache) return { dir: path.join(cache.dir, 'search'), temporary: false };
-  return { dir: path.join(root, `.postmortem-search-${process.pid}-${randomBytes(4).toString('hex')}`), temporary: true };
+  // One store per audience: a shard indexed from the internal site's records is never in the public site's store.
+  const name = audience === 'internal' ? 'search-internal' : 'search';
+  if (keep && 'dir' in cache) return { dir: path.join(cache.dir, name), temporary: false };
+  return { dir: path.join(root, `.postmortem-${name}-${process.pid}-${randomBytes(4).toString('hex')}`), temporary: true };
 }
 
 export interface BuildOptions {
@@ -41,6 +44,8 @@ export interface BuildOptions {
   cacheTool?: string;
   /** Time one file may take, ms (`--file-timeout`). */
   fileTimeoutMs?: number;
+  /** Whose site to make (default `public`); `check` looks at both. */
+  audience?: Audience;
   /**
    * `check`: validate only (Markdown is not rendered), but run every other step of the build that can refuse the
    * project (templates compiled, static files against the site's paths), so that whatever `build` would refuse,
@@ -70,15 +75,27 @@ export type Generated =
  * services' names; the zone local times are read in, which moves `started`; base_url, …), as the build cache's key.
  */
 export function searchContext(model: SiteModel, tool?: string): string {
-  return `${tool ?? toolIdentity()}\0${JSON.stringify(model.config)}`;
+  return `${tool ?? toolIdentity()}\0audience:${model.config.audience ?? 'public'}\0${JSON.stringify(model.config)}`;
 }
 
 /**
  * Load, validate and model the project, compile the templates and lay out the site's files (not rendered yet); a
- * project with any error produces no files at all. `check` runs the same steps (see `BuildOptions.check`).
+ * project with any error produces no files at all. `check` runs the same steps (see `BuildOptions.check`), for both
+ * audiences.
  */
 export async function generateSite(root: string, opts: BuildOptions, renderer?: Renderer): Promise<Generated> {
-  const state = new ProjectState({ root, mode: opts.check ? 'check' : 'build', ...opts, now: () => opts.now });
+  const [site] = await generateSites(root, opts, [opts.check ? 'public' : (opts.audience ?? 'public')], renderer);
+  return site!;
+}
+
+/**
+ * `generateSite` for several audiences from one load of the project (`build --audience both`): one site each, in
+ * the order asked, each made from its audience's projection (project/audience.ts) only. `check` makes (the paths
+ * of) both audiences' sites whatever is asked: whatever either build would refuse, it refuses.
+ */
+export async function generateSites(root: string, opts: BuildOptions, audiences: readonly Audience[], renderer?: Renderer): Promise<Generated[]> {
+  const { baseUrl, ...rest } = opts;
+  const state = new ProjectState({ root, mode: opts.check ? 'check' : 'build', ...rest, now: () => opts.now });
   let project: ProjectResult;
   try {
     await state.load();
@@ -96,26 +113,53 @@ export async function generateSite(root: string, opts: BuildOptions, renderer?: 
       if (e instanceof TemplateError) for (const [file, text] of e.sources) project.sources.set(file, text);
     }
   }
-  if (project.config === null || !r) return { ok: false, project: withDiagnostics(project, more) };
-  // The site of the incidents that are valid: with errors elsewhere, its paths are still checked against static/,
-  // so that one run reports every problem.
-  const model = siteModel({ ...project, config: project.config }, opts.now, opts.drafts, !opts.check);
-  const checkOnly = opts.check === true;
-  const search = checkOnly ? undefined : new SiteSearch();
-  const outputs = new SiteOutputs(model, r, search);
-  const pending = checkOnly && project.staticFiles.length === 0 ? [] : outputs.all();
-  more.push(...staticConflicts(project.staticFiles, [...pending.map((f) => f.path), SEARCH_PROBE]));
+  if (project.config === null || !r) return audiences.map(() => ({ ok: false, project: withDiagnostics(project, more) }));
+  const config = project.config;
+  // `check` lays out the files of both sites, to check both against static/ (without static files, there is nothing
+  // to check them against: one model is enough, as before).
+  const laid = opts.check ? (project.staticFiles.length > 0 ? AUDIENCES : ['public' as const]) : audiences;
+  const made = laid.map((audience) => laidOut({ ...project, config }, r, audience, opts, baseUrl));
+  more.push(...staticConflicts(project.staticFiles, [...new Set([...made.flatMap((m) => m.pending.map((f) => f.path)), SEARCH_PROBE])]));
   const checked = withDiagnostics(project, more);
-  if (!publishable(checked)) return { ok: false, project: checked };
-  if (!search) return { ok: true, pending, late: Promise.resolve([]), outputs, model, project: checked, renderer: r, dispose: () => undefined };
-  const store = searchStore(root, opts.cache === true);
-  search.update(model, { store: store.dir, ...(!store.temporary ? { sourceHash: (id: string) => project.sourceHashes.get(id), context: searchContext(model, opts.cacheTool) } : {}) });
+  if (!publishable(checked)) return audiences.map(() => ({ ok: false, project: checked }));
+  return audiences.map((audience) => finish(root, made.find((m) => m.audience === audience)!, checked, r, opts));
+}
+
+interface LaidOut {
+  audience: Audience;
+  model: SiteModel;
+  outputs: SiteOutputs;
+  pending: PendingFile[];
+  search: SiteSearch | undefined;
+  sourceHashes: ReadonlyMap<string, string>;
+}
+
+/**
+ * The site of one audience: the model of its projection of the incidents that are valid (with errors elsewhere, its
+ * paths are still checked against static/, so that one run reports every problem) and its files, not rendered yet.
+ */
+function laidOut(project: ProjectResult & { config: SiteConfig }, r: Renderer, audience: Audience, opts: BuildOptions, baseUrl: string | undefined): LaidOut {
+  const address = baseUrl !== undefined ? withBaseUrl(project.config, baseUrl) : undefined;
+  const mine = forAudience(project, audience, address ? { baseUrl: address.baseUrl!, basePath: address.basePath } : undefined);
+  const model = siteModel(mine, opts.now, opts.drafts, !opts.check);
+  const search = opts.check ? undefined : new SiteSearch();
+  const outputs = new SiteOutputs(model, r, search);
+  const pending = opts.check && project.staticFiles.length === 0 ? [] : outputs.all();
+  return { audience, model, outputs, pending, search, sourceHashes: mine.sourceHashes };
+}
+
+/** A laid-out site of a publishable project, its search index started. */
+function finish(root: string, site: LaidOut, project: ProjectResult, r: Renderer, opts: BuildOptions): Generated {
+  const { model, outputs, pending, search } = site;
+  if (!search) return { ok: true, pending, late: Promise.resolve([]), outputs, model, project, renderer: r, dispose: () => undefined };
+  const store = searchStore(root, opts.cache === true, site.audience);
+  search.update(model, { store: store.dir, ...(!store.temporary ? { sourceHash: (id: string) => site.sourceHashes.get(id), context: searchContext(model, opts.cacheTool) } : {}) });
   const late = outputs.late();
   late.catch(() => undefined); // awaited by the writer: a failure fails the build there, before the swap
   const dispose = () => {
     if (store.temporary) rmSync(store.dir, { recursive: true, force: true });
   };
-  return { ok: true, pending, late, outputs, model, project: checked, renderer: r, dispose };
+  return { ok: true, pending, late, outputs, model, project, renderer: r, dispose };
 }
 
 /** The result with more diagnostics, sorted as every command prints them. */
@@ -139,9 +183,12 @@ export async function writeSite(
   root: string,
   out: string,
   files: readonly PendingFile[],
-  opts: { cache?: boolean; tool?: string; statics?: readonly string[]; onWait?: () => void; late?: Promise<readonly PendingFile[]> } = {},
+  opts: { cache?: boolean; tool?: string; statics?: readonly string[]; onWait?: () => void; late?: Promise<readonly PendingFile[]>; audience?: Audience } = {},
 ): Promise<WriteSummary> {
   const cache = opts.cache ? cacheFolder(root) : null;
   const base = { statics: opts.statics ?? [], ...(opts.onWait ? { onWait: opts.onWait } : {}) };
-  return writeOutput(root, out, files, cache && 'dir' in cache ? { ...base, cacheDir: cache.dir, tool: opts.tool ?? toolIdentity() } : base, opts.late);
+  // The record of an output folder names the audience it was written for: a folder written with the internal site
+  // is never updated in place, nor its files reused, by a build of the public one (or the other way round).
+  const tool = `${opts.tool ?? toolIdentity()}\0audience:${opts.audience ?? 'public'}`;
+  return writeOutput(root, out, files, cache && 'dir' in cache ? { ...base, cacheDir: cache.dir, tool } : base, opts.late);
 }

@@ -1,2 +1,2 @@
 /** Stage 10, pipeline: the stages put together, as `build` runs them. */
-export { generateSite, SEARCH_STORE, searchContext, searchStore, writeSite, type BuildOptions, type Generated, type WriteSummary } from './build.js';
+export { generateSite, generateSites, SEARCH_STORE, searchContext, searchStore, writeSite, type BuildOptions, type Generated, type WriteSummary } from './build.js';

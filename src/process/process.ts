@@ -9,7 +9,7 @@ import { contentLanguageOf, localeFor } from '../core/locale.js';
 import type { MarkdownWords } from '../markdown/index.js';
 import { readSource } from '../source/index.js';
 import { parseIncidentText } from '../parse/index.js';
-import { openWindow, validateDocument } from '../validate/index.js';
+import { openWindow, validateDocument, type IncidentRef } from '../validate/index.js';
 
 /** What one incident file yields: its diagnostics and, when valid, the incident and its HTML. */
 export interface FileResult {
@@ -28,6 +28,10 @@ export interface FileResult {
   weight?: number;
   /** The images of its Markdown that name a file of the project (also when it has errors), whose files project/ checks. */
   images?: ImageRef[];
+  /** Links of its public text to incidents of the site (also when it has errors), for `internal-link` across files. */
+  refs?: IncidentRef[];
+  /** `internal`: an internal incident as written (also when it has errors): public text may not link to it. */
+  visibility?: 'internal';
 }
 
 export interface FileContext {
@@ -70,6 +74,7 @@ function wordsOf(config: SiteConfig, language: string): MarkdownWords {
     tablePlain: locale.t('markdown.table_plain'),
     task: locale.t('markdown.task'),
     tooDeep: locale.t('markdown.too_deep'),
+    internal: locale.t('markdown.internal'),
   };
 }
 
@@ -95,6 +100,8 @@ export function processSource(file: string, text: string, ctx: FileContext): Fil
   const out: FileResult = { file, text, incident: result.incident, diagnostics: result.diagnostics };
   if (result.weight !== undefined) out.weight = result.weight;
   if (result.images.length) out.images = result.images;
+  if (result.refs) out.refs = result.refs;
+  if (result.visibility) out.visibility = result.visibility;
   if (window.from !== -Infinity) out.nowFrom = window.from;
   if (window.until !== Infinity) out.nowUntil = window.until;
   if (result.incident && ctx.html) {

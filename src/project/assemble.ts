@@ -3,10 +3,11 @@
  * diagnostics, the incidents and their HTML.
  */
 import type { Incident, IncidentHtml, SiteConfig } from '../core/model.js';
-import { sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { fileDiagnostic, sortDiagnostics, type Diagnostic } from '../core/diagnostic.js';
+import { Rule } from '../core/rules.js';
 import { compareStrings } from '../core/compare.js';
 import { CONFIG_FILE, type StaticFiles } from '../source/index.js';
-import { checkAcrossFiles, checkGroupWeight } from '../validate/index.js';
+import { checkAcrossFiles, checkGroupWeight, idFromPath } from '../validate/index.js';
 import type { FileResult } from '../process/index.js';
 import { checkImages, readSourceSync } from '../source/index.js';
 
@@ -44,7 +45,7 @@ export function assemble(
   const sorted = [...results].sort((a, b) => compareStrings(a.file, b.file));
   const sources = new Map<string, string>([[CONFIG_FILE, configText]]);
   const weights = sorted.flatMap((r) => (r.incident && r.weight !== undefined ? [{ file: r.file, weight: r.weight }] : []));
-  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...statics.diagnostics, ...checkAcrossFiles(sorted.map((r) => r.file)), ...checkGroupWeight(weights)];
+  const diagnostics: Diagnostic[] = [...configDiagnostics, ...walkDiagnostics, ...statics.diagnostics, ...checkAcrossFiles(sorted.map((r) => r.file)), ...checkGroupWeight(weights), ...internalLinks(sorted)];
   const incidents: Incident[] = [];
   const html = new Map<string, IncidentHtml>();
   const sourceHashes = new Map<string, string>();
@@ -61,7 +62,7 @@ export function assemble(
   // Whether each image is there is asked at every assembly: the picture may come or go while its incident stays.
   const images = project ? checkImages(project.root, sorted.map((r) => ({ file: r.file, images: r.images ?? r.incident?.images, publish: r.incident !== null }))) : { diagnostics: [], media: new Map<string, string>() };
   diagnostics.push(...images.diagnostics);
-  for (const d of images.diagnostics) {
+  for (const d of [...images.diagnostics, ...diagnostics.filter((x) => x.rule === Rule.InternalLink.id)]) {
     if (sources.has(d.file) || !project) continue;
     const source = readSourceSync(project.root, d.file); // for the code frame
     if ('text' in source) sources.set(d.file, source.text);
@@ -69,3 +70,27 @@ export function assemble(
   return { config, incidents, diagnostics: sortDiagnostics(diagnostics), fileCount: sorted.length, sources, html, sourceHashes, staticFiles: statics.files, media: images.media };
 }
 
+
+/**
+ * `internal-link`: public text of a public incident that links to an internal one (its page exists on the internal
+ * site only: the public link would be broken, and would name the internal incident).
+ */
+export function internalLinks(results: readonly Pick<FileResult, 'file' | 'refs' | 'visibility'>[]): Diagnostic[] {
+  const internal = new Map<string, string>();
+  for (const r of results) if (r.visibility === 'internal') internal.set(idFromPath(r.file), r.file);
+  if (internal.size === 0) return [];
+  const out: Diagnostic[] = [];
+  for (const r of results) {
+    for (const ref of r.refs ?? []) {
+      const target = internal.get(ref.id);
+      if (target === undefined) continue;
+      out.push({
+        ...fileDiagnostic(r.file, Rule.InternalLink, `this public link ("${ref.url}") points at ${ref.id}, an internal incident (${target}): the public site has no page for it`, 'mark the link internal (`internal: true`, or move it into a `:::internal` section), or make the incident it points at public'),
+        line: ref.line,
+        column: ref.column,
+        ...(ref.endLine !== undefined ? { endLine: ref.endLine, endColumn: ref.endColumn! } : {}),
+      });
+    }
+  }
+  return out;
+}

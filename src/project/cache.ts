@@ -28,8 +28,11 @@ import { configTextWithoutNotify, inWindow } from '../validate/index.js';
 import { CACHE_DIR as CACHE_PATH, canOwnFolder } from '../source/index.js';
 import { execFileSync } from 'node:child_process';
 
-/** Bump when the shape of stored results changes (3: results carry their weight, see validate/limits.ts). */
-export const CACHE_FORMAT = 3;
+/**
+ * Bump when the shape of stored results changes (3: results carry their weight, see validate/limits.ts; 4: what is
+ * internal, issue 15: incidents' visibility and internal parts, the public HTML of their bodies, links to incidents).
+ */
+export const CACHE_FORMAT = 4;
 export const CACHE_DIR = path.join(...CACHE_PATH.split('/'));
 const SHARDS = 16;
 
@@ -146,6 +149,14 @@ export interface Blob {
   body: string;
 }
 
+/** The HTML of a result as stored: plain values (the result's may be getters), the public renderings when there are. */
+function storedHtml(html: IncidentHtml | undefined): IncidentHtml {
+  const out: { -readonly [K in keyof IncidentHtml]: IncidentHtml[K] } = { bodyHtml: html?.bodyHtml ?? '', rootCauseHtml: html?.rootCauseHtml ?? '', timelineHtml: html?.timelineHtml ?? [] };
+  if (html?.publicBodyHtml !== undefined) out.publicBodyHtml = html.publicBodyHtml;
+  if (html?.publicRootCauseHtml !== undefined) out.publicRootCauseHtml = html.publicRootCauseHtml;
+  return out;
+}
+
 export class BuildCache {
   private readonly shards: Map<string, CacheEntry>[] = [];
   private readonly dirty = new Set<number>();
@@ -237,6 +248,12 @@ export class BuildCache {
         get body() {
           return blob().body;
         },
+        get publicBodyHtml() {
+          return blob().html.publicBodyHtml;
+        },
+        get publicRootCauseHtml() {
+          return blob().html.publicRootCauseHtml;
+        },
       };
     }
     return out;
@@ -273,7 +290,7 @@ export class BuildCache {
       stored.incident = incident as typeof result.incident;
       const name = this.blobName(file, hash);
       this.oldBlobs.delete(name);
-      this.newBlobs.set(name, { html: { bodyHtml: result.html?.bodyHtml ?? '', rootCauseHtml: result.html?.rootCauseHtml ?? '', timelineHtml: result.html?.timelineHtml ?? [] }, body });
+      this.newBlobs.set(name, { html: storedHtml(result.html), body });
     }
     this.shards[i]!.set(file, stamp ? { hash, result: stored, stamp } : { hash, result: stored });
     this.dirty.add(i);

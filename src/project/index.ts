@@ -6,3 +6,5 @@ export { assemble, type ProjectResult } from './assemble.js';
 export { loadProject, ProjectState, withBaseUrl, type LoadOptions, type ChangeSummary, type Changes, type ProjectMode, type ProjectStateOptions } from './state.js';
 export { BuildCache, CACHE_DIR, cacheFolder, cacheKey, CACHE_FORMAT, intlVersions, toolIdentity, type FileStamp } from './cache.js';
 export { judgeByChanges, type JudgedByChanges } from './changes.js';
+export { audienceConfig, fileForAudience, forAudience, publicOptions } from './audience.js';
+export { internalLinks } from './assemble.js';

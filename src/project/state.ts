@@ -17,7 +17,8 @@
 import path from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
-import type { IncidentHtml, SiteConfig } from '../core/model.js';
+import type { Audience, IncidentHtml, SiteConfig } from '../core/model.js';
+import { isPublicIncident } from '../core/audience.js';
 import { fileDiagnostic, hasError, hasRule, type Diagnostic } from '../core/diagnostic.js';
 import { Rule } from '../core/rules.js';
 import { ProjectError } from '../core/errors.js';
@@ -120,6 +121,9 @@ export class ProjectState {
   private filesWithErrors = 0;
   private published = 0;
   private tagged = 0;
+  /** Of them, the incidents of the public site (not internal, not near misses). */
+  private publishedPublic = 0;
+  private taggedPublic = 0;
   /** Set when the diagnostics of a file changed (or a file with diagnostics went); reset by `apply`. */
   private diagnosticsChanged = false;
 
@@ -153,9 +157,12 @@ export class ProjectState {
     return this.filesWithErrors > 0;
   }
 
-  /** Published incidents (drafts included when they count), and how many have tags. */
+  /** Published incidents (drafts included when they count), and how many have tags: of the site of an audience. */
   get counts(): { published: number; tagged: number } {
     return { published: this.published, tagged: this.tagged };
+  }
+  countsFor(audience: Audience): { published: number; tagged: number } {
+    return audience === 'internal' ? this.counts : { published: this.publishedPublic, tagged: this.taggedPublic };
   }
 
   /** The project as `check` and `build` see it: cross-file rules, sorted diagnostics. */
@@ -324,6 +331,10 @@ export class ProjectState {
     if (r.incident && (this.drafts || !r.incident.draft)) {
       this.published += n;
       if (r.incident.tags.length > 0) this.tagged += n;
+      if (isPublicIncident(r.incident)) {
+        this.publishedPublic += n;
+        if (r.incident.tags.length > 0) this.taggedPublic += n;
+      }
     }
   }
 

@@ -59,7 +59,25 @@ export function timelineImpact(entry: TimelineEntry): { impact?: Record<string, 
 }
 
 /** `links` of our incident record (nothing when the incident has none). */
-export function linkRecords(incident: IncidentView): { links?: { title: string; url: string; kind: string | null }[] } {
+export function linkRecords(incident: IncidentView): { links?: { title: string; url: string; kind: string | null; internal?: true }[] } {
   if (incident.links.length === 0) return {};
-  return { links: incident.links.map((l) => ({ title: l.title, url: l.url, kind: l.kind ?? null })) };
+  return { links: incident.links.map((l) => ({ title: l.title, url: l.url, kind: l.kind ?? null, ...internalMark(l) })) };
+}
+
+/** `internal: true` on a part of an internal site's record (the public site's parts are never internal). */
+export function internalMark(part: { internal?: true }): { internal?: true } {
+  return part.internal ? { internal: true } : {};
+}
+
+/**
+ * What an incident of the internal site adds to its record: its visibility, whether it is a near miss, its
+ * responders, which contributing factors are internal (indexes). Nothing for a public site's incident.
+ */
+export function internalFields(incident: IncidentView): { visibility?: 'internal'; near_miss?: true; responders?: { name: string; role: string | null }[]; internal_factors?: number[] } {
+  return {
+    ...(incident.visibility ? { visibility: incident.visibility } : {}),
+    ...(incident.nearMiss ? { near_miss: true as const } : {}),
+    ...(incident.responders ? { responders: incident.responders.map((r) => ({ name: r.name, role: r.role ?? null })) } : {}),
+    ...(incident.internalFactors ? { internal_factors: incident.internalFactors } : {}),
+  };
 }

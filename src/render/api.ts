@@ -17,7 +17,7 @@ import { isoUtc } from '../core/format.js';
 import { displayZone } from '../core/model.js';
 import { slugify, toJson } from '../core/text.js';
 import { dateToMs, incidentUpdatedAt } from '../site/index.js';
-import { affectedComponents, linkRecords, phaseFields, timelineImpact } from './api-phases.js';
+import { affectedComponents, internalFields, internalMark, linkRecords, phaseFields, timelineImpact } from './api-phases.js';
 import { folderOf, relativeUrl, siteUrl } from '../core/url.js';
 import { worstStatus } from '../core/status.js';
 
@@ -306,7 +306,7 @@ export function incidentRecord(model: SiteModel, incident: IncidentView) {
     time_to_detect_ms: incident.timeToDetectMs,
     time_to_mitigate_ms: incident.timeToMitigateMs,
     services: incident.services.map((s) => ({ id: s.id, name: names.get(s.id) ?? s.id, impact: s.impact, ...phaseFields(incident, s.id) })),
-    timeline: incident.timeline.map((e) => ({ at: isoUtc(e.at), text: e.text, status: e.status ?? null, ...timelineImpact(e) })),
+    timeline: incident.timeline.map((e) => ({ at: isoUtc(e.at), text: e.text, status: e.status ?? null, ...timelineImpact(e), ...internalMark(e) })),
     ...linkRecords(incident),
     root_cause: incident.rootCause ?? null,
     contributing_factors: incident.contributingFactors,
@@ -319,6 +319,7 @@ export function incidentRecord(model: SiteModel, incident: IncidentView) {
       kind: a.kind ?? null,
       link: a.link ?? null,
       closed: a.closed ?? null,
+      ...internalMark(a),
     })),
     tags: incident.tags,
     authors: incident.authors,
@@ -326,6 +327,7 @@ export function incidentRecord(model: SiteModel, incident: IncidentView) {
     body: incident.body,
     previous_id: incident.prevId,
     next_id: incident.nextId,
+    ...internalFields(incident),
   };
 }
 
@@ -395,7 +397,7 @@ export function pendingIncidentsApi(model: SiteModel): PendingFile[] {
   const incidents = model.incidents;
   const total = incidents.length;
   const pages = Math.max(1, Math.ceil(total / API_PER_PAGE));
-  const configKey = createHash('sha256').update(`api\0${JSON.stringify(model.config)}`).digest('base64url');
+  const configKey = createHash('sha256').update(`api\0audience:${model.config.audience ?? 'public'}\0${JSON.stringify(model.config)}`).digest('base64url');
   const keyed = incidents.every((i) => i.fingerprint !== undefined);
   const key = (...parts: (string | number)[]) => (keyed ? createHash('sha256').update(parts.join('\0')).digest('base64url') : undefined);
   const withKey = (k: string | undefined) => (k !== undefined ? { key: k } : {});

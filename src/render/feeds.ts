@@ -276,8 +276,12 @@ export function renderSitemap(model: SiteModel, pagePaths: string[]): string {
   return `${XML_DECL}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.map((u) => `${u}\n`).join('')}</urlset>\n`;
 }
 
-/** `robots.txt`: allow everything; name the sitemap when its absolute address is known. */
+/**
+ * `robots.txt`: allow everything; name the sitemap when its absolute address is known. The internal site (issue 15)
+ * asks every robot to keep out, wherever it is put.
+ */
 export function renderRobots(config: SiteConfig): string {
+  if (config.audience === 'internal') return 'User-agent: *\nDisallow: /\n';
   const lines = ['User-agent: *', 'Allow: /'];
   if (config.baseUrl) lines.push('', `Sitemap: ${config.baseUrl}sitemap.xml`);
   return `${lines.join('\n')}\n`;

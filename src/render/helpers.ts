@@ -23,6 +23,8 @@ export interface UpdateView {
   html: string;
   /** The impact changes the entry makes (empty: none), with the services' display names. */
   changes: { id: string; name: string; impact: ComponentStatus }[];
+  /** An internal entry (the internal site only). */
+  internal?: true;
 }
 
 /** One service's impact phases as the incident page shows them. */
@@ -291,7 +293,20 @@ export class Helpers {
   }
   /** The timeline in time order with sanitized HTML (addresses right for this page). */
   timeline(inc: IncidentView): UpdateView[] {
-    return inc.timeline.map((e, i) => ({ at: e.at, status: e.status, html: this.incidentHtml(inc, inc.timelineHtml[i] ?? escapeHtml(e.text)), changes: this.changes(e) }));
+    return inc.timeline.map((e, i) => ({ at: e.at, status: e.status, html: this.incidentHtml(inc, inc.timelineHtml[i] ?? escapeHtml(e.text)), changes: this.changes(e), ...(e.internal ? { internal: true as const } : {}) }));
+  }
+  /** Whether this is the internal site (`build --audience internal`): every part shown, internal ones marked. */
+  get internalSite(): boolean {
+    return this.model.config.audience === 'internal';
+  }
+  /** Whether an incident's contributing factor (by index) is internal. */
+  internalFactor(inc: IncidentView, index: number): boolean {
+    return inc.internalFactors?.includes(index) ?? false;
+  }
+  /** HTML: the mark of an internal part, `Internal` (`near_miss`: `Near miss`), in the site's language. */
+  internalMark(kind: 'internal' | 'near_miss' = 'internal'): Html {
+    const words = this.t(kind === 'near_miss' ? 'internal.near_miss' : 'internal.label');
+    return html(`<span class="sev internal-mark" lang="${escapeHtml(this.locale.language)}">${escapeHtml(words)}</span>`);
   }
   private changes(e: TimelineEntry): UpdateView['changes'] {
     return (e.impact ?? []).map((c) => ({ id: c.service, name: this.serviceName(c.service), impact: c.impact ?? 'operational' }));

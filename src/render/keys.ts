@@ -37,7 +37,8 @@ export class PageKeys {
     if (k === undefined) {
       // The configuration holds the reader's locale (language, display zone, clock, the project's strings); the
       // header's dot on every page shows the page's overall status.
-      const h = createHash('sha256').update(`${this.templatesKey}\0${JSON.stringify(model.config)}\0tags:${model.tags.size > 0}\0overall:${model.overall.status}\0`);
+      // The audience first (issue 15): no key of a page of one audience's site can be the key of the other's.
+      const h = createHash('sha256').update(`audience:${model.config.audience ?? 'public'}\0${this.templatesKey}\0${JSON.stringify(model.config)}\0tags:${model.tags.size > 0}\0overall:${model.overall.status}\0`);
       if (this.userTemplates) {
         h.update(`now:${model.now}\0`);
         for (const inc of model.incidents) h.update(`${inc.id}:${inc.fingerprint ?? 'none'}\0`);

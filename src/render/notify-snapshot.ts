@@ -55,6 +55,8 @@ export interface NotifySnapshot {
     url: string | null;
     /** The language messages are written in (issue 17 adds others). */
     language: string;
+    /** `internal`: the internal site's snapshot (issue 15): notify posts it only when asked (`--audience internal`). */
+    audience?: 'internal';
   };
   services: SnapshotService[];
   /** Newest first, like the site. */
@@ -91,7 +93,7 @@ export function notifySnapshot(model: SiteModel): NotifySnapshot {
     format: NOTIFY_SNAPSHOT_FORMAT,
     version: NOTIFY_SNAPSHOT_VERSION,
     generated_at: isoUtc(model.now),
-    site: { title: model.config.title, url: model.config.baseUrl ?? null, language: 'en' },
+    site: { title: model.config.title, url: model.config.baseUrl ?? null, language: 'en', ...(model.config.audience ? { audience: model.config.audience } : {}) },
     services: model.services.map((s) => ({ id: s.id, name: s.name, status: s.status, url: siteUrl(model.config, `services/${s.id}/`) })),
     incidents: model.incidents.filter((i) => !i.draft).map((i) => snapshotIncident(model, i)),
   };

@@ -58,7 +58,7 @@ class EtaRenderer implements Renderer {
   files(model: SiteModel): PendingFile[] {
     const keyed = model.incidents.every((inc) => inc.fingerprint !== undefined);
     return [
-      ...[...this.assets.values()].map(constant),
+      ...[...this.assets.values()].filter((a) => forSite(model, a.path)).map(constant),
       ...listPageSpecs(model).map((spec) => this.listPage(model, spec, keyed)),
       ...model.incidents.map((inc) => this.page(model, incidentPage(model, inc), this.keys.incident(model, inc))),
     ];
@@ -66,7 +66,7 @@ class EtaRenderer implements Renderer {
 
   file(model: SiteModel, outputPath: string): PendingFile | null {
     const asset = this.assets.get(outputPath);
-    if (asset) return constant(asset);
+    if (asset) return forSite(model, asset.path) ? constant(asset) : null;
     const m = /^incidents\/([^/]+)\/index\.html$/.exec(outputPath);
     if (m) {
       const inc = model.byId.get(m[1]!);
@@ -109,7 +109,8 @@ class EtaRenderer implements Renderer {
       canonical: model.config.baseUrl && !spec.absolute ? model.config.baseUrl + url : null,
       alternates: (spec.alternates ?? []).map((a) => ({ type: a.type, href: h.url(a.sitePath), title: a.title })),
       nav: spec.nav,
-      noindex: spec.noindex ?? false,
+      // The internal site is for the team: no page of it asks to be indexed, whatever host it is put on.
+      noindex: (spec.noindex ?? false) || model.config.audience === 'internal',
       csp: contentSecurityPolicy(spec.allows),
     };
     return { ...spec.data(h), site: model, page, h, t: h.t.bind(h), th: h.th.bind(h) };
@@ -122,6 +123,12 @@ class EtaRenderer implements Renderer {
       throw new Error(`rendering ${spec.path} with template "${spec.template}": ${(e as Error).message}`, { cause: e });
     }
   }
+}
+
+/** The internal site's stylesheet is an asset of the internal site only (the public site is as it always was). */
+export const INTERNAL_ASSET = 'assets/internal.css';
+function forSite(model: SiteModel, assetPath: string): boolean {
+  return assetPath !== INTERNAL_ASSET || model.config.audience === 'internal';
 }
 
 function constant(f: OutputFile): PendingFile {

@@ -17,7 +17,8 @@ export interface InitValues {
 }
 
 /** What a new project ignores: installed packages, the built site, the build cache. */
-export const GITIGNORE_ENTRIES = ['node_modules/', 'dist/', '.cache/'] as const;
+// dist-internal/: the internal site's default folder (issue 15), never to be committed by accident.
+export const GITIGNORE_ENTRIES = ['node_modules/', 'dist/', 'dist-internal/', '.cache/'] as const;
 
 export const WORKFLOW_FILE = '.github/workflows/status.yml';
 export const SCHEMA_FILES = { incident: 'schema/incident.schema.json', site: 'schema/site.schema.json' } as const;
@@ -244,7 +245,7 @@ export function gitignoreWith(existing: string | null): { text: string; added: s
   if (added.length === 0) return null;
   if (existing === null || existing === '') return { text: `${added.join('\n')}\n`, added };
   const sep = existing.endsWith('\n') ? '' : '\n';
-  return { text: `${existing}${sep}# postmortem: installed packages, the built site, the build cache\n${added.join('\n')}\n`, added };
+  return { text: `${existing}${sep}# postmortem: installed packages, the built sites, the build cache\n${added.join('\n')}\n`, added };
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Every follow-up action across incidents, in the order the actions page shows them. */
 import type { Action } from '../core/model.js';
 import { isOpenAction, isOverdue } from '../core/actions.js';
+import { isPublicIncident } from '../core/audience.js';
 import { dateUtc } from '../core/format.js';
 import type { ActionView, IncidentView } from './types.js';
 
@@ -27,6 +28,8 @@ export function collectActions(incidents: IncidentView[], now: number): ActionVi
           incidentId: incident.id,
           incidentTitle: incident.title,
           overdue: isOverdue(action, today),
+          // The actions of an internal incident or a near miss are internal too (the internal site marks them).
+          ...(isPublicIncident(incident) ? {} : { internal: true as const }),
         },
         incident: incidentIndex,
         index,

@@ -55,6 +55,8 @@ export interface Insights {
   /** Incidents in scope (maintenance left out); ongoing ones count here but have no duration yet. */
   incidents: number;
   ongoing: number;
+  /** Of `incidents`, the near misses (internal site only: the public one has none; absent when there are none). */
+  nearMisses?: number;
   /** `YYYY-MM` of every month from the first to the last incident in scope, with counts by severity. */
   months: { month: string; total: number; bySeverity: Record<string, number> }[];
   /** One figure per metric, grouped as asked (pages: by severity and by service). */
@@ -296,6 +298,7 @@ export function computeInsights(incidents: readonly IncidentView[], config: Site
     method: { percentile: PERCENTILE_METHOD, minN: MIN_N, excluded: 'maintenance; ongoing incidents have no duration yet; unrecorded times are not counted' },
     incidents: mine.length,
     ongoing: mine.filter((i) => i.ongoing).length,
+    ...nearMisses(mine),
     months: monthsOf(mine),
     figures,
     services: serviceFigures(mine, config, scope, now),
@@ -303,6 +306,12 @@ export function computeInsights(incidents: readonly IncidentView[], config: Site
     detection: detectionFigures(mine),
     actions: actionFigures(mine, now),
   };
+}
+
+/** How many of the incidents are near misses, when any are (the key is absent otherwise: the public site has none). */
+function nearMisses(incidents: readonly IncidentView[]): { nearMisses?: number } {
+  const n = incidents.filter((i) => i.nearMiss).length;
+  return n > 0 ? { nearMisses: n } : {};
 }
 
 /** The years (UTC, of `started`) that have incidents, newest first, with their counts. */

@@ -58,6 +58,8 @@ export function searchRecord(inc: IncidentView, serviceName: (id: string) => str
     inc.contributingFactors.join('. '),
     inc.timeline.map((e, i) => htmlText(inc.timelineHtml[i] ?? e.text)).join(' '),
     inc.actions.map((a) => a.title).join('. '),
+    // Internal site only (the public projection has none): who worked on it.
+    (inc.responders ?? []).map((r) => (r.role ? `${r.name} (${r.role})` : r.name)).join(', '),
     inc.tags.join(' '),
     inc.services.map((s) => serviceName(s.id)).join(', '),
     htmlText(inc.bodyHtml ?? ''),

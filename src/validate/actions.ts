@@ -21,6 +21,7 @@ export function readActions(c: Checker, times: Pick<Times, 'zone' | 'started'>):
     if (a.priority !== undefined) action.priority = a.priority;
     if (a.kind !== undefined) action.kind = a.kind;
     if (a.link !== undefined) action.link = a.link;
+    if (a.internal === true) action.internal = true;
     if (a.due !== undefined) {
       const d = parseDate(a.due);
       if (!d.ok) c.flag(['actions', i, 'due'], d.rule, `actions[${i}].due: ${d.message}`);

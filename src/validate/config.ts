@@ -1,10 +1,10 @@
 /** `site.yaml`: parse, validate and normalize the site configuration. Pure: takes the file's text. */
 import { Rule } from '../core/rules.js';
 import type { Diagnostic } from '../core/diagnostic.js';
-import type { SiteConfig } from '../core/model.js';
+import type { InternalSettings, SiteConfig } from '../core/model.js';
 import type { NotifyTarget } from '../core/notify.js';
 import { diagnosticAt, OUTPUT_LIMITS, parseYamlFile, spanOf, type ParsedYaml } from '../parse/index.js';
-import { CONFIG_FILE } from '../source/index.js';
+import { CACHE_DIR, CONFIG_FILE, INCIDENTS_DIR, LOCALES_DIR, STATIC_DIR, TEMPLATES_DIR } from '../source/index.js';
 import { hasError } from '../core/diagnostic.js';
 import { siteSchema } from './schema.js';
 import { issuesToDiagnostics } from './issues.js';
@@ -110,6 +110,8 @@ export function loadConfig(text: string, file = CONFIG_FILE, locales: readonly L
     if (read.ok) ({ baseUrl, basePath } = read);
     else diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['base_url']), Rule.InvalidUrl, `base_url ${read.problem}`));
   }
+  const internal = readInternal(parsed, raw.internal, baseUrl);
+  diagnostics.push(...internal.diagnostics);
   const notify = checkNotifyTargets(parsed, raw.notify, raw.services.map((s) => s.id));
   diagnostics.push(...notify.diagnostics);
   const reader = readerSettings(parsed, raw, locales);
@@ -125,7 +127,46 @@ export function loadConfig(text: string, file = CONFIG_FILE, locales: readonly L
   };
   if (raw.description !== undefined) config.description = raw.description;
   if (baseUrl !== undefined) config.baseUrl = baseUrl;
+  if (internal.settings) config.internal = internal.settings;
   return { config, notify: notify.targets, diagnostics };
+}
+
+/** The default output folder of the internal site (`internal.output`), beside the public site's `dist`. */
+export const INTERNAL_OUTPUT = 'dist-internal';
+const INPUTS = [INCIDENTS_DIR, STATIC_DIR, TEMPLATES_DIR, LOCALES_DIR, CONFIG_FILE, 'dist'];
+
+/**
+ * Why an `internal.output` cannot be the internal site's folder (site.yaml comes from pull requests: its folder
+ * must be one of the project's own, never an input, a hidden folder or the public site's `dist`), or null.
+ */
+export function outputProblem(value: string): string | null {
+  if (/[\\\u0000-\u001f\u007f]/.test(value)) return 'must be a plain relative path (no backslash or control character)';
+  if (value.startsWith('/') || /^[a-zA-Z]:/.test(value)) return 'must be relative to the project (the folder of site.yaml), not absolute';
+  const parts = value.split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.length === 0) return 'must name a folder of its own, not the project itself';
+  if (parts.includes('..')) return 'must stay inside the project (no "..")';
+  if (parts.some((p) => p.startsWith('.'))) return `must not be in a hidden folder (${CACHE_DIR.split('/')[0]}, .git, …)`;
+  if (INPUTS.includes(parts[0]!)) return parts[0] === 'dist' ? 'must not be dist/ or inside it, the public site\'s folder: the internal site would be published with it' : `must not be ${parts[0]}/ or inside it: an input of the site`;
+  return null;
+}
+
+/** site.yaml's `internal:`: the internal site's address and folder, checked; what else the public site leaves out. */
+function readInternal(parsed: ParsedYaml, raw: { base_url?: string; output?: string; action_owners?: 'public' | 'internal' } | undefined, publicUrl: string | undefined): { settings?: InternalSettings; diagnostics: Diagnostic[] } {
+  if (raw === undefined) return { diagnostics: [] };
+  const diagnostics: Diagnostic[] = [];
+  const settings: InternalSettings = { basePath: '/', actionOwners: raw.action_owners ?? 'public' };
+  if (raw.base_url !== undefined) {
+    const read = readBaseUrl(raw.base_url);
+    if (!read.ok) diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['internal', 'base_url']), Rule.InvalidUrl, `internal.base_url ${read.problem}`));
+    else if (read.baseUrl === publicUrl) diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['internal', 'base_url']), Rule.InvalidValue, `internal.base_url is base_url, the public site's address: the internal site would be published where customers read it`, 'give the internal site an address of its own, on an access-controlled host'));
+    else Object.assign(settings, { baseUrl: read.baseUrl, basePath: read.basePath });
+  }
+  if (raw.output !== undefined) {
+    const problem = outputProblem(raw.output);
+    if (problem) diagnostics.push(diagnosticAt(parsed, spanOf(parsed, ['internal', 'output']), Rule.InvalidValue, `internal.output ${problem}; found "${raw.output}"`, `e.g. ${INTERNAL_OUTPUT}`));
+    else settings.output = raw.output.split('/').filter((p) => p !== '' && p !== '.').join('/');
+  }
+  return { settings, diagnostics };
 }
 
 type ReaderSettings = Required<Pick<SiteConfig, 'language' | 'contentLanguage' | 'displayTimezone' | 'clock' | 'strings'>>;

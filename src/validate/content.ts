@@ -3,7 +3,7 @@
  * file must name one of the project's, under incidents/ or static/, and say what it shows). Whether the file is
  * there is asked by project/, at every build: the file may come and go without the incident changing.
  */
-import type { ImageRef } from '../core/model.js';
+import type { ImageRef, InternalParts, TextRange } from '../core/model.js';
 import { Rule } from '../core/rules.js';
 import { canonicalLanguage } from '../core/strings.js';
 import { imagePlace } from '../core/images.js';
@@ -19,11 +19,16 @@ export function readLanguage(c: Checker): string | undefined {
   return tag ?? undefined;
 }
 
-/** Every image of the body, the root cause and the timeline that names a file (addresses with a scheme aside). */
-export function readImages(c: Checker): ImageRef[] {
+const within = (ranges: readonly TextRange[] | undefined, offset: number) => (ranges ?? []).some(([s, e]) => offset >= s && offset < e);
+
+/**
+ * Every image of the body, the root cause and the timeline that names a file (addresses with a scheme aside); those
+ * of internal parts (a `:::internal` section, an internal timeline entry) are marked internal.
+ */
+export function readImages(c: Checker, parts: InternalParts = {}): ImageRef[] {
   const refs: ImageRef[] = [];
   const doc = c.doc;
-  const take = (markdown: string, locate: (offset: number, url: string) => number, exact: boolean) => {
+  const take = (markdown: string, locate: (offset: number, url: string) => number, exact: boolean, internal: (offset: number) => boolean) => {
     for (const img of findImages(markdown)) {
       const place = imagePlace(doc.file, img.url);
       if (place.kind === 'external') continue;
@@ -39,10 +44,10 @@ export function readImages(c: Checker): ImageRef[] {
       }
       const { line, column } = doc.lines.position(at);
       const end = doc.lines.position(span.end);
-      refs.push({ url: img.url, file: place.file, sitePath: place.sitePath, line, column, ...(end.line === line && end.column > column ? { endColumn: end.column } : {}) });
+      refs.push({ url: img.url, file: place.file, sitePath: place.sitePath, line, column, ...(end.line === line && end.column > column ? { endColumn: end.column } : {}), ...(internal(img.offset) ? { internal: true as const } : {}) });
     }
   };
-  take(doc.body, (offset) => doc.bodyOffset + offset, true);
+  take(doc.body, (offset) => doc.bodyOffset + offset, true, (offset) => within(parts.body, offset));
   // Markdown in frontmatter strings: point at the address where it is found in the value's source, else at the value.
   const inValue = (path: readonly PropertyKey[]) => (_offset: number, url: string) => {
     const start = spanOf(doc, path).start;
@@ -50,9 +55,9 @@ export function readImages(c: Checker): ImageRef[] {
     const image = found >= 0 ? doc.text.lastIndexOf('![', found) : -1;
     return image >= start ? image : start;
   };
-  if (typeof c.raw.root_cause === 'string') take(c.raw.root_cause, inValue(['root_cause']), false);
+  if (typeof c.raw.root_cause === 'string') take(c.raw.root_cause, inValue(['root_cause']), false, (offset) => within(parts.rootCause, offset));
   (c.raw.timeline ?? []).forEach((entry, i) => {
-    if (entry && typeof entry.text === 'string') take(entry.text, inValue(['timeline', i, 'text']), false);
+    if (entry && typeof entry.text === 'string') take(entry.text, inValue(['timeline', i, 'text']), false, () => entry.internal === true);
   });
   return refs;
 }

@@ -20,13 +20,27 @@ import { checkWhole } from './warnings.js';
 import { checkPlaceholders } from './placeholders.js';
 import { checkWeight } from './limits.js';
 import { readImages, readLanguage } from './content.js';
+import { readAudience, readRefs } from './audience.js';
+import type { IncidentRef } from './refs.js';
+
+/** What validating one document gives. */
+export interface Validated {
+  incident: Incident | null;
+  diagnostics: Diagnostic[];
+  weight?: number;
+  images: ImageRef[];
+  /** Links of its public text to incidents of the site (for `internal-link`, checked across files). */
+  refs?: IncidentRef[];
+  /** `internal` when the file, as written, is an internal incident (visibility or near miss), valid or not. */
+  visibility?: 'internal';
+}
 
 /**
  * Validate one parsed document. Returns the incident when it has no error; its weight (the estimated bytes of its
  * content on a page, see limits.ts) when it could be weighed; and the images it names either way (whether their
  * files are there is checked by project/, for a file with errors too: every problem in one run).
  */
-export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { incident: Incident | null; diagnostics: Diagnostic[]; weight?: number; images: ImageRef[] } {
+export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): Validated {
   const diagnostics: Diagnostic[] = [...doc.diagnostics, ...checkFileName(doc.file)];
   if (hasError(doc.diagnostics)) return { incident: null, diagnostics, images: [] };
   const data = doc.data;
@@ -50,7 +64,10 @@ export function validateDocument(doc: ParsedDocument, ctx: ValidateContext): { i
   const checked = checkValues(doc, raw, ctx);
   diagnostics.push(...checked.diagnostics);
   const incident = hasError(diagnostics) ? null : checked.incident;
-  return { incident, diagnostics, weight: checked.weight, images: checked.incident.images ?? [] };
+  const out: Validated = { incident, diagnostics, weight: checked.weight, images: checked.incident.images ?? [] };
+  if (checked.refs.length) out.refs = checked.refs;
+  if (checked.incident.visibility === 'internal' || checked.incident.nearMiss) out.visibility = 'internal';
+  return out;
 }
 
 /** A copy of `data` without the values that failed the schema (list items become holes, keeping indexes). */
@@ -76,10 +93,11 @@ function pruneInvalid(data: Record<string, unknown>, issues: readonly { code: st
 }
 
 /** The rules that need context, on the values that passed the schema; the incident as read. */
-function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: ValidateContext): { incident: Incident; diagnostics: Diagnostic[]; weight: number } {
+function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: ValidateContext): { incident: Incident; diagnostics: Diagnostic[]; weight: number; refs: IncidentRef[] } {
   const c = new Checker(doc, raw, ctx);
   const times = readTimes(c);
   const services = readServices(c);
+  const audience = readAudience(c, services);
   const timeline = readTimeline(c, times, services);
   const links = readLinks(c);
   const actions = readActions(c, times);
@@ -87,7 +105,8 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   checkPlaceholders(c);
   const weight = checkWeight(c);
   const language = readLanguage(c);
-  const images = readImages(c);
+  const images = readImages(c, audience.internalParts);
+  const refs = readRefs(c, audience.scans);
   const incident: Incident = {
     id: idFromPath(doc.file),
     file: doc.file,
@@ -97,7 +116,7 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
     started: times.started ?? 0,
     services,
     timeline,
-    contributingFactors: raw.contributing_factors ?? [],
+    contributingFactors: audience.factors,
     actions,
     links,
     tags: raw.tags ?? [],
@@ -114,5 +133,10 @@ function checkValues(doc: ParsedDocument, raw: Partial<RawIncident>, ctx: Valida
   if (raw.detection !== undefined) incident.detection = raw.detection;
   if (language !== undefined) incident.language = language;
   if (images.length) incident.images = images;
-  return { incident, diagnostics: c.out, weight };
+  if (audience.visibility) incident.visibility = audience.visibility;
+  if (audience.nearMiss) incident.nearMiss = true;
+  if (audience.responders) incident.responders = audience.responders;
+  if (audience.internalFactors) incident.internalFactors = audience.internalFactors;
+  if (audience.internalParts) incident.internalParts = audience.internalParts;
+  return { incident, diagnostics: c.out, weight, refs };
 }

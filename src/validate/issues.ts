@@ -143,12 +143,19 @@ function invalidFormat(c: IssueContext, issue: Extract<Issue, { code: 'invalid_f
   c.flag(c.path, rule, `${c.where}: ${issue.message}; found ${describe(c.value)}`);
 }
 
-/** The only union is a service reference: follow the branch of the kind written (an id or a mapping). */
+/** What each union of the format (a string, or a mapping) expects, by path pattern. */
+const UNIONS: Record<string, string> = {
+  'incident.services.*': 'a service id or a mapping {id, impact}',
+  'incident.contributing_factors.*': 'a sentence, or a mapping {text, internal}',
+  'incident.responders.*': 'a name, or a mapping {name, role}',
+};
+
+/** Each union is a string or a mapping: follow the branch of the kind written. */
 function invalidUnion(c: IssueContext, issue: Extract<Issue, { code: 'invalid_union' }>): void {
   const isObject = c.value !== null && typeof c.value === 'object' && !Array.isArray(c.value);
   const branch = typeof c.value === 'string' ? issue.errors[0] : isObject ? issue.errors[1] : undefined;
   if (branch) c.out.push(...issuesToDiagnostics(c.doc, c.data, branch, c.scope, c.path));
-  else c.flag(c.path, Rule.InvalidType, `${c.where} must be a service id or a mapping {id, impact}; found ${describe(c.value)}`);
+  else c.flag(c.path, Rule.InvalidType, `${c.where} must be ${UNIONS[patternOf(c.scope, c.path)] ?? 'a string or a mapping'}; found ${describe(c.value)}`);
 }
 
 /** Diagnostics for the issues of one validation of `data` (the YAML of `doc`). */

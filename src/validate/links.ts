@@ -8,6 +8,7 @@ export function readLinks(c: Checker): IncidentLink[] {
     if (l === undefined || l.title === undefined || l.url === undefined) continue;
     const link: IncidentLink = { title: l.title, url: l.url };
     if (l.kind !== undefined) link.kind = l.kind;
+    if (l.internal === true) link.internal = true;
     links.push(link);
   }
   return links;

@@ -6,7 +6,7 @@
  * afterwards in validate.ts; here they are only shaped.
  */
 import { z } from 'zod';
-import { ACTION_KINDS, ACTION_STATUSES, DETECTION_METHODS, IMPACT_VALUES, INCIDENT_STATUSES, LINK_KINDS, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
+import { VISIBILITIES, ACTION_KINDS, ACTION_STATUSES, DETECTION_METHODS, IMPACT_VALUES, INCIDENT_STATUSES, LINK_KINDS, MAINTENANCE_STATUSES, PRIORITIES, SEVERITIES } from '../core/model.js';
 import { NOTIFY_ENV_PATTERN, NOTIFY_EVENTS, NOTIFY_TYPES } from '../core/notify.js';
 import { DATE_PATTERN, TIMESTAMP_PATTERN } from '../core/time.js';
 
@@ -66,6 +66,16 @@ export const notifyTargetSchema = z.strictObject({
   events: z.array(z.enum(NOTIFY_EVENTS)).min(1).optional().meta({ description: 'only these events (default: every one but service_status)' }),
 });
 
+/** The internal site: its address and folder, and what else is kept off the public site. */
+export const internalSiteSchema = z.strictObject({
+  base_url: url('the internal site\'s address (an access-controlled host), may carry a path').optional(),
+  output: z.string().min(1).optional().meta({ description: 'its output folder, relative to the project (default dist-internal); `build` then writes both sites' }),
+  action_owners: z.enum(VISIBILITIES).optional().meta({ description: 'public (default): action owners are shown on both sites; internal: on the internal site only' }),
+});
+
+/** `internal: true`: a part shown on the internal site only. */
+const internalFlag = (what: string) => z.boolean().optional().meta({ description: `true: this ${what} is shown on the internal site only` });
+
 export const siteSchema = z
   .strictObject({
     title: text('site name, e.g. "Acme Status"').max(200),
@@ -79,6 +89,7 @@ export const siteSchema = z
     clock: z.enum(['24h', '12h']).optional().meta({ description: 'clock of the times readers see (default 24h)' }),
     services: z.array(serviceConfigSchema).min(1).meta({ description: 'the services a reader sees, in display order' }),
     notify: z.array(notifyTargetSchema).optional().meta({ description: 'where `postmortem notify` posts what a publish changed' }),
+    internal: internalSiteSchema.optional().meta({ description: 'the internal site (`postmortem build --audience internal`): everything, internal parts marked' }),
   })
   .meta({ title: 'postmortem site.yaml' });
 
@@ -103,12 +114,14 @@ export const timelineEntrySchema = z.strictObject({
     .record(z.string(), z.enum(IMPACT_VALUES))
     .optional()
     .meta({ description: 'impact phases: service id → its impact from `at` onward (`operational`: recovered, or not hit yet)' }),
+  internal: internalFlag('entry (it may carry neither a status nor an impact: both are public)'),
 });
 
 export const linkSchema = z.strictObject({
   title: text('what the link is, e.g. "Public write-up"'),
   url: url('where it is'),
   kind: z.enum(LINK_KINDS).optional().meta({ description: 'postmortem, status, dashboard, graph, ticket, chat, related or other' }),
+  internal: internalFlag('link'),
 });
 
 export const actionSchema = z.strictObject({
@@ -120,7 +133,18 @@ export const actionSchema = z.strictObject({
   kind: z.enum(ACTION_KINDS).optional(),
   link: url('tracker link').optional(),
   closed: date('when a done or won\'t-do action was closed; not before the incident started, not in the future').optional(),
+  internal: internalFlag('action'),
 });
+
+export const factorSchema = z.union([
+  z.string().min(1).meta({ description: 'a contributing factor, in a sentence' }),
+  z.strictObject({ text: text('the contributing factor, in a sentence'), internal: internalFlag('factor') }),
+]);
+
+export const responderSchema = z.union([
+  z.string().min(1).meta({ description: 'who worked on the incident' }),
+  z.strictObject({ name: text('who worked on the incident'), role: text('their role: incident commander, communications lead, scribe, …').optional() }),
+]);
 
 export const incidentSchema = z
   .strictObject({
@@ -135,7 +159,7 @@ export const incidentSchema = z
     services: z.array(serviceRefSchema).min(1).meta({ description: 'affected services: an id, or {id, impact}' }),
     timeline: z.array(timelineEntrySchema).optional(),
     root_cause: z.string().min(1).optional().meta({ description: 'why it happened (Markdown)' }),
-    contributing_factors: z.array(z.string().min(1)).optional(),
+    contributing_factors: z.array(factorSchema).optional().meta({ description: 'sentences, or {text, internal: true} for a factor shown on the internal site only' }),
     actions: z.array(actionSchema).optional(),
     links: z.array(linkSchema).optional().meta({ description: 'sources and evidence: the public write-up, dashboards, graphs, the ticket, related incidents' }),
     tags: z.array(slug('a tag')).max(50).optional().meta({ description: 'at most 50; each has a page listing its incidents' }),
@@ -143,6 +167,9 @@ export const incidentSchema = z
     timezone: timezone.optional(),
     language: language('language this incident is written in, a BCP 47 tag (default: content_language of site.yaml)').optional(),
     draft: z.boolean().optional().meta({ description: 'drafts are checked but not published unless asked' }),
+    visibility: z.enum(VISIBILITIES).optional().meta({ description: 'public (default): on both sites; internal: on the internal site only (near misses, internal-only events)' }),
+    near_miss: z.boolean().optional().meta({ description: 'true: a near miss, no customer impact: internal only, no service\'s status or uptime changes' }),
+    responders: z.array(responderSchema).optional().meta({ description: 'who worked on it, with their roles: shown on the internal site only' }),
   })
   .meta({ title: 'postmortem incident frontmatter' });
 
@@ -155,9 +182,12 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   'incident.timeline.*': Object.keys(timelineEntrySchema.shape),
   'incident.actions.*': Object.keys(actionSchema.shape),
   'incident.links.*': Object.keys(linkSchema.shape),
+  'incident.contributing_factors.*': ['text', 'internal'],
+  'incident.responders.*': ['name', 'role'],
   site: Object.keys(siteSchema.shape),
   'site.services.*': Object.keys(serviceConfigSchema.shape),
   'site.notify.*': Object.keys(notifyTargetSchema.shape),
+  'site.internal': Object.keys(internalSiteSchema.shape),
 };
 
 /** Help for keys people write where another is meant, by path pattern (beyond "did you mean"). */

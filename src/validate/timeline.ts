@@ -28,6 +28,7 @@ export function readTimeline(c: Checker, times: Times, services: readonly Affect
     previous = at;
     const e: TimelineEntry & { index: number } = { at, text: entry.text, index: i };
     if (entry.status !== undefined) e.status = entry.status as TimelineStatus;
+    if (entry.internal === true) e.internal = true;
     timeline.push(e);
   });
   const changes = readImpactChanges(c, times, services, timeline);

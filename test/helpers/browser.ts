@@ -104,14 +104,16 @@ export async function exampleVariant(name: string, extra: string): Promise<strin
 
 /**
  * Build a site with the fixed clock and base_url under PREFIX: the example site of the repository
- * (`example`), one of its EXAMPLE_VARIANTS, or a fixture of test/fixtures/sites. Throws with the CLI's output when
+ * (`example`), one of its EXAMPLE_VARIANTS, or a fixture of test/fixtures/sites (`internal`: its internal site). Throws with the CLI's output when
  * the build fails.
  */
 export async function buildSite(name: 'example' | string): Promise<BuiltSite> {
   const variant = EXAMPLE_VARIANTS[name];
   const work = name === 'example' ? null : variant !== undefined ? await exampleVariant(name, variant) : await materializeFixture(name);
   const out = await mkdtemp(path.join(tmpdir(), `pm-out-${name}-`));
-  const r = await runCli(['build', ...(work ? [work] : []), '--out', out, '--base-url', BASE_URL]);
+  // The `internal` fixture is built as its internal site: every internal part shown, marked (issue 15).
+  const audience = name === 'internal' ? ['--audience', 'internal'] : [];
+  const r = await runCli(['build', ...(work ? [work] : []), '--out', out, '--base-url', BASE_URL, ...audience]);
   if (r.code !== 0) throw new Error(`building the ${name} site failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
   return {
     name,

@@ -129,7 +129,7 @@ async function updateGitignore(root: string): Promise<[string, string]> {
     throw e;
   });
   const next = gitignoreWith(existing);
-  if (!next) return ['.gitignore', 'already ignores node_modules/, dist/ and .cache/'];
+  if (!next) return ['.gitignore', 'already ignores node_modules/, dist/, dist-internal/ and .cache/'];
   await writeFile(file, next.text);
   return ['.gitignore', `${existing === null ? 'ignores' : 'now also ignores'} ${next.added.join(', ')}`];
 }

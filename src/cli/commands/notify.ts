@@ -11,7 +11,7 @@ import { hasError } from '../../core/diagnostic.js';
 import { CONFIG_FILE, readConfigText } from '../../source/index.js';
 import { loadConfig } from '../../validate/index.js';
 import { NotifyError, runNotify, runResend, runSavePrevious, SEND_DEFAULTS, type SendOptions } from '../../notify/index.js';
-import type { Values } from '../options.js';
+import { parseAudience, type Values } from '../options.js';
 
 /** `--timeout` / `--deadline` in seconds → ms. */
 function seconds(value: unknown, name: string, fallbackMs: number, max: number): number {
@@ -82,7 +82,7 @@ export async function runNotifyCommand(root: string, values: Values, io: Io): Pr
       if (!loaded) return 1;
       const outbox = typeof values.outbox === 'string' ? path.resolve(io.cwd, values.outbox) : undefined;
       const code = await runNotify(
-        { siteDir, previous: String(values.previous), targets: loaded.notify, dryRun: values['dry-run'] === true, firstRun: values['first-run'] === true, format, send, ...(outbox ? { outbox } : {}) },
+        { siteDir, previous: String(values.previous), targets: loaded.notify, dryRun: values['dry-run'] === true, firstRun: values['first-run'] === true, format, send, audience: parseAudience(values.audience) ?? 'public', ...(outbox ? { outbox } : {}) },
         io,
       );
       return signal.aborted ? 130 : code;

@@ -9,10 +9,10 @@ import { buildTime } from '../../core/now.js';
 import { formatReport } from '../../core/report.js';
 import { didYouMean } from '../../core/suggest.js';
 import { CONFIG_FILE } from '../../source/index.js';
-import { loadProject } from '../../project/index.js';
+import { forAudience, loadProject } from '../../project/index.js';
 import { computeInsights, GROUPINGS, publishable, siteModel, type Grouping } from '../../site/index.js';
 import { insightsText } from '../../render/index.js';
-import { parseFileTimeout, type Values } from '../options.js';
+import { parseAudience, parseFileTimeout, type Values } from '../options.js';
 
 /**
  * A `--since`/`--until` bound: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (UTC). `--since` starts at the beginning of
@@ -51,6 +51,7 @@ export async function runStats(root: string, values: Values, io: Io): Promise<nu
   const until = parseBound('until', values.until);
   if (since !== undefined && until !== undefined && until <= since) throw new ProjectError(`--until (${String(values.until)}) must not be before --since (${String(values.since)})`);
   const fileTimeout = parseFileTimeout(values['file-timeout']);
+  const audience = parseAudience(values.audience) ?? 'public';
   const now = buildTime(io.env);
   const result = await loadProject(root, { now, drafts: false, ...(fileTimeout !== undefined ? { fileTimeoutMs: fileTimeout } : {}) });
   if (!result.config && result.diagnostics.every((d) => d.file !== CONFIG_FILE)) throw new ProjectError(`${CONFIG_FILE} could not be used`);
@@ -66,7 +67,8 @@ export async function runStats(root: string, values: Values, io: Io): Promise<nu
     const hint = didYouMean(service, ids);
     throw new ProjectError(`--service must be a service id from ${CONFIG_FILE} (${ids.join(', ')}); found "${service}"${hint ? `; ${hint}` : ''}`);
   }
-  const model = siteModel(result, now, false);
+  // The figures of the site of that audience: the public one's (what its insights page shows) unless asked.
+  const model = siteModel(forAudience(result, audience), now, false);
   const insights = computeInsights(model.incidents, model.config, now, {
     scope: { ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}), ...(service !== undefined ? { service } : {}) },
     groupings: [by],
