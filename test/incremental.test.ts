@@ -237,6 +237,8 @@ describe('incremental output', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stdout, /reused/);
     await assert.rejects(readdir(path.join(root, CACHE_DIR)), 'no cache folder is made');
+    // The search index was made in a folder of the build's own, removed once the site was written.
+    assert.deepEqual((await readdir(root)).filter((f) => f.startsWith('.postmortem-')), [], 'no search folder is left in the project');
   });
 });
 

@@ -397,6 +397,14 @@ describe('impact phases: the built site, as readers and API clients meet it', ()
     assert.match(year, /<h2 id="uptime-years">Uptime by year<\/h2>/);
   });
 
+  it('insights count the downtime of a service by phase, the same minutes as its uptime by year', async () => {
+    const services = (await json('api/services.json')).services as { id: string; yearly: { year: string; downtime_minutes: number }[] }[];
+    const insights = (await json('api/insights/2021.json')).services as { id: string; downtimeMinutes: number }[];
+    const uptime = services.find((s) => s.id === 'messaging')!.yearly.find((y) => y.year === '2021')!.downtime_minutes;
+    assert.equal(uptime, 69);
+    assert.equal(insights.find((s) => s.id === 'messaging')!.downtimeMinutes, uptime, 'not the worst impact over the whole incident');
+  });
+
   it('the incident page shows when each service was hit and recovered; link titles are text', async () => {
     const page = await read('incidents/2021-01-04-messaging-degraded-then-down/index.html');
     assert.match(page, /Calls<\/a> <span class="muted">impacted 45\smin<\/span>/);
